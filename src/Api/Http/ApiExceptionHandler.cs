@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using OrleansInference.Api.Predict;
+using OrleansInference.Grains.Repository;
+
+namespace OrleansInference.Api.Http;
+
+/// <summary>
+/// The one place exceptions become responses: RFC 7807 problem details on the project's endpoints, the v2 error
+/// body (<c>{"error": "..."}</c>) under <c>/v2</c>. Unexpected exceptions are logged and answered with 500.
+/// </summary>
+internal sealed partial class ApiExceptionHandler : IExceptionHandler
+{
+    private readonly IProblemDetailsService _problems;
+    private readonly ILogger<ApiExceptionHandler> _logger;
+
+    public ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger)
+    {
+        _problems = problems;
+        _logger = logger;
+    }
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
+        {
+            return true;
+        }
+
+        var (status, title) = exception switch
+        {
+            PredictFormatException => (StatusCodes.Status400BadRequest, "Invalid request body"),
+            BodyTooLargeException => (StatusCodes.Status413PayloadTooLarge, "Request body too large"),
+            BadHttpRequestException bad => (bad.StatusCode, "Bad request"),
+            ModelRepositoryConflictException => (StatusCodes.Status409Conflict, "Conflict"),
+            ModelRepositoryException => (StatusCodes.Status400BadRequest, "Invalid model"),
+            ArgumentException => (StatusCodes.Status400BadRequest, "Invalid argument"),
+            _ => (StatusCodes.Status500InternalServerError, "Internal error"),
+        };
+
+        var detail = status == StatusCodes.Status500InternalServerError
+            ? "The server failed to process the request; the error is logged with the trace id."
+            : exception.Message;
+        if (status == StatusCodes.Status500InternalServerError)
+        {
+            Log.Unhandled(_logger, httpContext.Request.Method, httpContext.Request.Path, exception);
+        }
+
+        httpContext.Response.StatusCode = status;
+        if (httpContext.Request.Path.StartsWithSegments("/v2"))
+        {
+            await V2Errors.WriteAsync(httpContext.Response, status, detail, cancellationToken);
+            return true;
+        }
+
+        return await _problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
+        });
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2000, Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}.")]
+        public static partial void Unhandled(ILogger logger, string method, string path, Exception exception);
+    }
+}

@@ -1,0 +1,18 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace OrleansInference.Api.Http;
+
+/// <summary>Limits of the public API. Bound from the <c>Api</c> configuration section.</summary>
+public sealed class ApiOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string SectionName = "Api";
+
+    /// <summary>Largest inference request body, in bytes (predict and v2 infer). Range 1 KiB – 1 GiB. Default 16 MiB.</summary>
+    [Range(1024, 1024L * 1024 * 1024)]
+    public long MaxRequestBodyBytes { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>Deadline for an inference request when the model's config sets none, in milliseconds. Default 5000.</summary>
+    [Range(1, 600_000)]
+    public int DefaultDeadlineMs { get; set; } = 5000;
+}

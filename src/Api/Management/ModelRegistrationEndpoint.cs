@@ -1,0 +1,111 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using OrleansInference.Api.Http;
+using OrleansInference.Contracts.Grains;
+using OrleansInference.Contracts.Models;
+using OrleansInference.Grains.Catalog;
+using OrleansInference.Grains.Repository;
+
+namespace OrleansInference.Api.Management;
+
+/// <summary>
+/// <c>POST /api/v1/models/{name}/versions</c>: a multipart upload (<c>model</c> file and <c>config</c> JSON), or
+/// <c>{"path": "..."}</c> naming a folder inside the model repository. Nothing outside the repository is read.
+/// </summary>
+internal static class ModelRegistrationEndpoint
+{
+    public static async Task<IResult> RegisterAsync(
+        string name,
+        HttpRequest request,
+        ModelRepository repository,
+        ModelCatalog catalog,
+        IGrainFactory grains,
+        IOptions<ModelRepositoryOptions> options,
+        CancellationToken cancellationToken)
+    {
+        ModelVersionDescriptor descriptor;
+        if (request.HasFormContentType)
+        {
+            var form = await request.ReadFormAsync(cancellationToken);
+            var modelFile = form.Files.GetFile("model");
+            var configText = form["config"].ToString();
+            if (string.IsNullOrEmpty(configText) && form.Files.GetFile("config") is { } configFile)
+            {
+                using var reader = new StreamReader(configFile.OpenReadStream());
+                configText = await reader.ReadToEndAsync(cancellationToken);
+            }
+
+            if (modelFile is null || modelFile.Length == 0 || string.IsNullOrEmpty(configText))
+            {
+                return Problems.BadRequest("A multipart registration needs a 'model' file (the .onnx) and a 'config' part (config.json).");
+            }
+
+            if (modelFile.Length > options.Value.MaxUploadBytes)
+            {
+                return Results.Problem(
+                    $"The model is {modelFile.Length} bytes; the limit is {options.Value.MaxUploadBytes} (ModelRepository:MaxUploadBytes).",
+                    statusCode: StatusCodes.Status413PayloadTooLarge,
+                    title: "Model too large");
+            }
+
+            var config = ModelRepository.ParseConfig(System.Text.Encoding.UTF8.GetBytes(configText), "the uploaded config");
+            if (config.Name != name)
+            {
+                return Problems.BadRequest($"The config names model '{config.Name}' but the URL names '{name}'.");
+            }
+
+            await using var stream = modelFile.OpenReadStream();
+            descriptor = await repository.WriteVersionAsync(config, stream, cancellationToken);
+        }
+        else
+        {
+            var body = await JsonSerializer.DeserializeAsync<RegisterPathRequest>(request.Body, JsonSerializerOptions.Web, cancellationToken);
+            if (string.IsNullOrEmpty(body?.Path))
+            {
+                return Problems.BadRequest("Send a multipart upload ('model' and 'config') or a JSON body {\"path\": \"<folder inside the model repository>\"}.");
+            }
+
+            descriptor = await RegisterFromPathAsync(name, body.Path, repository, cancellationToken);
+        }
+
+        if (catalog.TryGet(descriptor.Name, descriptor.Version, out _))
+        {
+            return Problems.Conflict($"Model '{descriptor.Key}' is already registered.");
+        }
+
+        var entry = await catalog.AddAsync(descriptor, cancellationToken);
+        await grains.GetGrain<IModelGrain>(name).RefreshAsync(cancellationToken);
+        var view = await ModelViewBuilder.BuildVersionAsync(entry, grains, cancellationToken);
+        return Results.Created($"/api/v1/models/{entry.Name}/versions/{entry.Version}", view);
+    }
+
+    private static async Task<ModelVersionDescriptor> RegisterFromPathAsync(string name, string path, ModelRepository repository, CancellationToken cancellationToken)
+    {
+        if (Path.IsPathRooted(path))
+        {
+            throw new ModelRepositoryException($"Path '{path}' must be relative to the model repository root.");
+        }
+
+        var folder = repository.ResolveInside(path);
+        var configPath = Path.Combine(folder, ModelRepository.ConfigFileName);
+        var modelPath = Path.Combine(folder, ModelRepository.ModelFileName);
+        if (!File.Exists(configPath) || !File.Exists(modelPath))
+        {
+            throw new ModelRepositoryException($"Folder '{path}' in the model repository needs {ModelRepository.ModelFileName} and {ModelRepository.ConfigFileName}.");
+        }
+
+        var config = ModelRepository.ParseConfig(await File.ReadAllBytesAsync(configPath, cancellationToken), $"{path}/{ModelRepository.ConfigFileName}");
+        if (config.Name != name)
+        {
+            throw new ModelRepositoryException($"The config in '{path}' names model '{config.Name}' but the URL names '{name}'.");
+        }
+
+        if (string.Equals(repository.VersionDirectory(config.Name, config.Version), folder, StringComparison.Ordinal))
+        {
+            return repository.Load(config.Name, config.Version);
+        }
+
+        await using var model = File.OpenRead(modelPath);
+        return await repository.WriteVersionAsync(config, model, cancellationToken);
+    }
+}

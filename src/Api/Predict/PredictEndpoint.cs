@@ -1,0 +1,79 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using OrleansInference.Api.Http;
+using OrleansInference.Contracts.Grains;
+using OrleansInference.Contracts.Inference;
+using OrleansInference.Contracts.Models;
+using OrleansInference.Grains.Catalog;
+using OrleansInference.Grains.Repository;
+
+namespace OrleansInference.Api.Predict;
+
+/// <summary><c>POST /api/v1/predict</c>: route to a version, preprocess, batch, run, postprocess, answer per row.</summary>
+internal static class PredictEndpoint
+{
+    public static async Task<IResult?> HandleAsync(
+        HttpContext context,
+        IGrainFactory grains,
+        ModelCatalog catalog,
+        IOptions<ApiOptions> options,
+        TimeProvider time)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var cancellationToken = context.RequestAborted;
+        using var body = await RequestBodyReader.ReadAsync(context.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
+        var envelope = PredictRequestReader.ReadEnvelope(body.Span);
+        if (string.IsNullOrEmpty(envelope.Model))
+        {
+            return Problems.BadRequest("The body needs 'model', the name of a registered model.");
+        }
+
+        if (!envelope.HasFeatures)
+        {
+            return Problems.BadRequest("The body needs 'features' (or 'input'): one row or a list of rows.");
+        }
+
+        if (!catalog.Contains(envelope.Model))
+        {
+            return Problems.NotFound($"Model '{envelope.Model}' is not registered. Registered models: {string.Join(", ", catalog.ModelNames)}.");
+        }
+
+        var route = await grains.GetGrain<IModelGrain>(envelope.Model).ResolveAsync(envelope.Version, envelope.UserId, cancellationToken);
+        if (!route.Found || !catalog.TryGet(envelope.Model, route.Version!, out var entry))
+        {
+            return Problems.NotFound(route.Error ?? $"Model '{envelope.Model}' has no version '{envelope.Version}'.");
+        }
+
+        var (rowCount, singleRow) = PredictRequestReader.ReadFeatures(body.Span, entry.Vectorizer, out var rows);
+        PredictResult result;
+        try
+        {
+            var deadline = time.GetUtcNow().AddMilliseconds(entry.Config.Batching?.DefaultTimeoutMs ?? options.Value.DefaultDeadlineMs);
+            var request = new PredictRequest(rows.AsMemory(0, rowCount * entry.Vectorizer.Columns), rowCount, entry.Vectorizer.Columns, RequestPriority.RealTime, deadline);
+            result = await grains.GetGrain<IModelVersionGrain>(ModelKeys.VersionKey(entry.Name, entry.Version)).PredictAsync(request, cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(rows);
+        }
+
+        if (result.Status != InferenceStatus.Ok)
+        {
+            InferenceStatusHttp.SetRetryAfter(context.Response, result.Status, result.RetryAfter);
+            return Problems.ForStatus(result.Status, result.Error ?? $"Model '{entry.Name}/{entry.Version}' failed.");
+        }
+
+        var latencyMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json";
+        using (var writer = new Utf8JsonWriter(context.Response.BodyWriter))
+        {
+            PredictResponseWriter.Write(writer, result, singleRow, latencyMs);
+        }
+
+        await context.Response.BodyWriter.FlushAsync(cancellationToken);
+        return null;
+    }
+}

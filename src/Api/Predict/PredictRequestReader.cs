@@ -1,0 +1,253 @@
+using System.Buffers;
+using System.Text.Json;
+using OrleansInference.Grains.Processing;
+
+namespace OrleansInference.Api.Predict;
+
+/// <summary>
+/// Reads <c>POST /api/v1/predict</c> bodies with <see cref="Utf8JsonReader"/>:
+/// <c>{"model", "version"?, "user_id"?, "features" | "input"}</c> where the features are one row (an array of numbers
+/// or an object of named values) or a list of rows. Rows are written straight into a pooled float buffer.
+/// </summary>
+internal static class PredictRequestReader
+{
+    /// <summary>Most rows accepted in one request.</summary>
+    public const int MaxRows = 10_000;
+
+    /// <summary>Reads the routing fields and checks that features are present. Throws <see cref="PredictFormatException"/>.</summary>
+    public static PredictEnvelope ReadEnvelope(ReadOnlySpan<byte> body)
+    {
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 16 });
+        string? model = null, version = null, userId = null;
+        var hasFeatures = false;
+        try
+        {
+            Expect(ref reader, reader.Read() && reader.TokenType == JsonTokenType.StartObject, "The body must be a JSON object.");
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("model"u8))
+                {
+                    model = ReadString(ref reader, "model");
+                }
+                else if (reader.ValueTextEquals("version"u8))
+                {
+                    version = ReadVersion(ref reader);
+                }
+                else if (reader.ValueTextEquals("user_id"u8))
+                {
+                    userId = ReadString(ref reader, "user_id");
+                }
+                else if (reader.ValueTextEquals("features"u8) || reader.ValueTextEquals("input"u8))
+                {
+                    Expect(ref reader, !hasFeatures, "Give either 'features' or 'input', not both.");
+                    hasFeatures = true;
+                    reader.Read();
+                    reader.Skip();
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+        }
+        catch (JsonException ex)
+        {
+            throw PredictFormatException.Malformed(ex, reader.TokenStartIndex);
+        }
+
+        return new PredictEnvelope(model, version, userId, hasFeatures);
+    }
+
+    /// <summary>
+    /// Parses the features into <paramref name="rows"/> (rented from the shared pool; the caller returns it) as raw,
+    /// unstandardized values. Returns the row count and whether the request was a single row.
+    /// </summary>
+    public static (int RowCount, bool SingleRow) ReadFeatures(ReadOnlySpan<byte> body, FeatureVectorizer vectorizer, out float[] rows)
+    {
+        var columns = vectorizer.Columns;
+        rows = ArrayPool<float>.Shared.Rent(Math.Max(columns, 1) * 4);
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 16 });
+        try
+        {
+            reader.Read();
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("features"u8) || reader.ValueTextEquals("input"u8))
+                {
+                    reader.Read();
+                    return ReadRows(ref reader, vectorizer, ref rows);
+                }
+
+                reader.Read();
+                reader.Skip();
+            }
+        }
+        catch (JsonException ex)
+        {
+            ArrayPool<float>.Shared.Return(rows);
+            throw PredictFormatException.Malformed(ex, reader.TokenStartIndex);
+        }
+        catch (PredictFormatException)
+        {
+            ArrayPool<float>.Shared.Return(rows);
+            throw;
+        }
+
+        ArrayPool<float>.Shared.Return(rows);
+        throw new PredictFormatException("The body has no 'features' (or 'input'): give one row or a list of rows.");
+    }
+
+    private static (int RowCount, bool SingleRow) ReadRows(ref Utf8JsonReader reader, FeatureVectorizer vectorizer, ref float[] rows)
+    {
+        if (reader.TokenType == JsonTokenType.StartObject)
+        {
+            ReadNamedRow(ref reader, vectorizer, rows.AsSpan(0, vectorizer.Columns), 0);
+            return (1, true);
+        }
+
+        Expect(ref reader, reader.TokenType == JsonTokenType.StartArray, "'features' must be an array of numbers, an object of named features, or a list of either.");
+        var start = reader;
+        reader.Read();
+        if (reader.TokenType is JsonTokenType.Number or JsonTokenType.Null or JsonTokenType.EndArray)
+        {
+            reader = start;
+            ReadArrayRow(ref reader, vectorizer.Columns, rows.AsSpan(0, vectorizer.Columns), 0);
+            return (1, true);
+        }
+
+        var count = 0;
+        while (reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (count == MaxRows)
+            {
+                throw new PredictFormatException($"A request may hold at most {MaxRows} rows; send larger inputs as a batch job.");
+            }
+
+            var needed = (count + 1) * vectorizer.Columns;
+            if (rows.Length < needed)
+            {
+                var larger = ArrayPool<float>.Shared.Rent(needed * 2);
+                rows.AsSpan(0, count * vectorizer.Columns).CopyTo(larger);
+                ArrayPool<float>.Shared.Return(rows);
+                rows = larger;
+            }
+
+            var row = rows.AsSpan(count * vectorizer.Columns, vectorizer.Columns);
+            if (reader.TokenType == JsonTokenType.StartObject)
+            {
+                ReadNamedRow(ref reader, vectorizer, row, count);
+            }
+            else
+            {
+                Expect(ref reader, reader.TokenType == JsonTokenType.StartArray, $"Row {count} must be an array of numbers or an object of named features.");
+                ReadArrayRow(ref reader, vectorizer.Columns, row, count);
+            }
+
+            count++;
+            reader.Read();
+        }
+
+        Expect(ref reader, count > 0, "'features' holds no rows.");
+        return (count, false);
+    }
+
+    private static void ReadArrayRow(ref Utf8JsonReader reader, int columns, Span<float> row, int rowIndex)
+    {
+        var column = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (column >= columns)
+            {
+                SkipToEndOfArray(ref reader, ref column);
+                break;
+            }
+
+            Expect(ref reader, reader.TokenType == JsonTokenType.Number && reader.TryGetSingle(out row[column]) && float.IsFinite(row[column]),
+                $"Row {rowIndex}, value {column} must be a finite number.");
+            column++;
+        }
+
+        if (column != columns)
+        {
+            throw new PredictFormatException($"Row {rowIndex} has {column} values; the model expects {columns} features per row.");
+        }
+    }
+
+    private static void SkipToEndOfArray(ref Utf8JsonReader reader, ref int column)
+    {
+        do
+        {
+            if (reader.TokenType == JsonTokenType.EndArray)
+            {
+                return;
+            }
+
+            column++;
+            reader.Skip();
+        }
+        while (reader.Read());
+    }
+
+    private static void ReadNamedRow(ref Utf8JsonReader reader, FeatureVectorizer vectorizer, Span<float> row, int rowIndex)
+    {
+        if (vectorizer.FeatureNames.Count == 0)
+        {
+            throw new PredictFormatException("This model takes unnamed features: send each row as an array of numbers.");
+        }
+
+        Span<bool> present = stackalloc bool[vectorizer.Columns];
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.GetString()!;
+            var column = vectorizer.ColumnOf(name);
+            if (column < 0)
+            {
+                throw new PredictFormatException(
+                    $"Row {rowIndex} names unknown feature '{name}'; expected features: {string.Join(", ", vectorizer.FeatureNames)}.");
+            }
+
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                continue;
+            }
+
+            Expect(ref reader, reader.TokenType == JsonTokenType.Number && reader.TryGetSingle(out row[column]) && float.IsFinite(row[column]),
+                $"Feature '{name}' in row {rowIndex} must be a finite number.");
+            present[column] = true;
+        }
+
+        if (vectorizer.CompleteNamedRow(row, present) is { } missing)
+        {
+            throw new PredictFormatException($"Row {rowIndex} is missing feature '{missing}', which has no default.");
+        }
+    }
+
+    private static string ReadString(ref Utf8JsonReader reader, string field)
+    {
+        reader.Read();
+        Expect(ref reader, reader.TokenType == JsonTokenType.String, $"'{field}' must be a string.");
+        return reader.GetString()!;
+    }
+
+    private static string ReadVersion(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        return reader.TokenType switch
+        {
+            JsonTokenType.String => reader.GetString()!,
+            JsonTokenType.Number when reader.TryGetInt64(out var number) => number.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            JsonTokenType.Null => null!,
+            _ => throw new PredictFormatException("'version' must be a string or an integer such as \"2\"."),
+        };
+    }
+
+    private static void Expect(ref Utf8JsonReader reader, bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new PredictFormatException(message + $" (at byte {reader.TokenStartIndex})");
+        }
+    }
+}

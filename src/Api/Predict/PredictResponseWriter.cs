@@ -1,0 +1,75 @@
+using System.Text.Json;
+using OrleansInference.Contracts.Models;
+
+namespace OrleansInference.Api.Predict;
+
+/// <summary>
+/// Writes predict responses: one object for a single-row request, otherwise
+/// <c>{"model", "model_version", "predictions": [...]}</c>. Each row carries
+/// <c>prediction_id, prediction, label, confidence, latency_ms, model_version</c>.
+/// </summary>
+internal static class PredictResponseWriter
+{
+    public static void Write(Utf8JsonWriter writer, PredictResult result, bool singleRow, double latencyMs)
+    {
+        var rows = result.Rows ?? [];
+        if (singleRow && rows.Count == 1)
+        {
+            WriteRow(writer, result, rows[0], latencyMs);
+            return;
+        }
+
+        writer.WriteStartObject();
+        writer.WriteString("model"u8, result.ModelName);
+        writer.WriteString("model_version"u8, result.ModelVersion);
+        writer.WriteNumber("latency_ms"u8, Math.Round(latencyMs, 3));
+        writer.WriteStartArray("predictions"u8);
+        foreach (var row in rows)
+        {
+            WriteRow(writer, result, row, latencyMs);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static void WriteRow(Utf8JsonWriter writer, PredictResult result, RowPrediction row, double latencyMs)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("prediction_id"u8, Guid.CreateVersion7());
+        writer.WriteString("model"u8, result.ModelName);
+        writer.WriteNumber("prediction"u8, row.Prediction);
+        if (row.Label is not null)
+        {
+            writer.WriteString("label"u8, row.Label);
+        }
+
+        if (row.Confidence is { } confidence)
+        {
+            writer.WriteNumber("confidence"u8, confidence);
+        }
+
+        if (row.TopK is { } top)
+        {
+            writer.WriteStartArray("top_k"u8);
+            foreach (var score in top)
+            {
+                writer.WriteStartObject();
+                writer.WriteNumber("index"u8, score.Index);
+                if (score.Label is not null)
+                {
+                    writer.WriteString("label"u8, score.Label);
+                }
+
+                writer.WriteNumber("probability"u8, score.Probability);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteNumber("latency_ms"u8, Math.Round(latencyMs, 3));
+        writer.WriteString("model_version"u8, result.ModelVersion);
+        writer.WriteEndObject();
+    }
+}

@@ -1,0 +1,8 @@
+namespace OrleansInference.Contracts.Models;
+
+/// <summary>The prediction for one input row.</summary>
+/// <param name="Prediction">The class index for classifiers, the value for regressors.</param>
+/// <param name="Label">The class label, when the model names its classes.</param>
+/// <param name="Confidence">The probability of the predicted class (classifiers only).</param>
+/// <param name="TopK">The best classes in order, when more than one was asked for.</param>
+public sealed record RowPrediction(double Prediction, string? Label, float? Confidence, IReadOnlyList<ClassScore>? TopK);

@@ -1,0 +1,189 @@
+using System.Threading.Tasks.Sources;
+using OrleansInference.Contracts.Inference;
+
+namespace OrleansInference.Grains.Batching;
+
+/// <summary>Executor workers: one loop per instance that waits for a due batch, runs it and settles every item.</summary>
+public sealed partial class DynamicBatcher<TRequest, TResponse>
+{
+    /// <summary>Test seam: called when a worker parks, with how long it waits for more rows (null: until woken).</summary>
+    internal Action<int, TimeSpan?>? WorkerParked { get; set; }
+
+    private async Task RunWorkerAsync(Worker worker)
+    {
+        while (await NextBatchAsync(worker))
+        {
+            await ExecuteBatchAsync(worker);
+        }
+    }
+
+    /// <summary>Waits until a batch is formed into the worker's batch (true) or the batcher has drained (false).</summary>
+    private async ValueTask<bool> NextBatchAsync(Worker worker)
+    {
+        while (true)
+        {
+            ValueTask wait = default;
+            TimeSpan? parkedFor = null;
+            BatchItem<TRequest, TResponse>? expired = null;
+            Worker? another = null;
+            bool formed, exit = false;
+            lock (_lock)
+            {
+                formed = TryFormBatchLocked(worker.Batch, out var delay, ref expired);
+                if (formed)
+                {
+                    // More is queued: let another free instance form the next batch concurrently.
+                    if (_queuedCount > 0)
+                    {
+                        another = PopIdleLocked();
+                    }
+                }
+                else if (!_accepting && _queuedCount == 0)
+                {
+                    exit = true;
+                }
+                else
+                {
+                    wait = worker.PrepareWaitLocked();
+                    _idle[_idleCount++] = worker;
+                    parkedFor = delay;
+                    if (delay is { } due)
+                    {
+                        worker.DelayTimer.Change(due, Timeout.InfiniteTimeSpan);
+                    }
+                }
+            }
+
+            CompleteExpired(expired);
+            another?.Signal();
+            if (formed)
+            {
+                return true;
+            }
+
+            if (exit)
+            {
+                return false;
+            }
+
+            WorkerParked?.Invoke(worker.Instance, parkedFor);
+            await wait;
+        }
+    }
+
+    private async ValueTask ExecuteBatchAsync(Worker worker)
+    {
+        var batch = worker.Batch;
+
+        // Counted before the executor runs: callers may observe their results (and read statistics) before it returns.
+        RecordDispatch(batch.Rows);
+        var start = _time.GetTimestamp();
+        try
+        {
+            await _executor.ExecuteAsync(batch, worker.Instance, _abort.Token);
+        }
+        catch (Exception ex)
+        {
+            var aborted = ex is OperationCanceledException && _abort.IsCancellationRequested;
+            Log.ExecutorFailed(_logger, worker.Instance, batch.Count, batch.Rows, ex);
+            var message = aborted ? "The model version stopped before the request ran." : $"Model execution failed: {ex.Message}";
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Fail(aborted ? InferenceStatus.Unavailable : InferenceStatus.ModelFailure, message);
+            }
+        }
+
+        Interlocked.Add(ref _computeNs, TicksToNs(_time.GetElapsedTime(start)));
+        var forgotten = 0;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (batch[i].Fail(InferenceStatus.ModelFailure, "The executor returned without completing the request."))
+            {
+                forgotten++;
+            }
+        }
+
+        if (forgotten > 0)
+        {
+            Log.ItemsNotCompleted(_logger, worker.Instance, forgotten, batch.Count);
+        }
+
+        batch.Clear();
+    }
+
+    private Worker? PopIdleLocked()
+    {
+        if (_idleCount == 0)
+        {
+            return null;
+        }
+
+        var worker = _idle[--_idleCount];
+        _idle[_idleCount] = null!;
+        worker.Waiting = false;
+        return worker;
+    }
+
+    private void OnDelayElapsed(Worker worker)
+    {
+        lock (_lock)
+        {
+            if (!worker.Waiting)
+            {
+                return;
+            }
+
+            var index = Array.IndexOf(_idle, worker, 0, _idleCount);
+            _idle[index] = _idle[--_idleCount];
+            _idle[_idleCount] = null!;
+            worker.Waiting = false;
+        }
+
+        worker.Signal();
+    }
+
+    /// <summary>One executor instance: its reusable batch, its wake-up signal and its queue-delay timer.</summary>
+    private sealed class Worker : IValueTaskSource, IDisposable
+    {
+        private ManualResetValueTaskSourceCore<bool> _signal;
+
+        public Worker(DynamicBatcher<TRequest, TResponse> owner, int instance, int capacity)
+        {
+            _signal.RunContinuationsAsynchronously = true;
+            Instance = instance;
+            Batch = new Batch<TRequest, TResponse>(capacity);
+            DelayTimer = owner._time.CreateTimer(
+                static s => ((Worker)s!).Owner.OnDelayElapsed((Worker)s!), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            Owner = owner;
+        }
+
+        public DynamicBatcher<TRequest, TResponse> Owner { get; }
+
+        public int Instance { get; }
+
+        public Batch<TRequest, TResponse> Batch { get; }
+
+        public ITimer DelayTimer { get; }
+
+        /// <summary>True while parked in the idle list; guarded by the batcher's lock. Whoever clears it signals once.</summary>
+        public bool Waiting { get; set; }
+
+        public ValueTask PrepareWaitLocked()
+        {
+            _signal.Reset();
+            Waiting = true;
+            return new ValueTask(this, _signal.Version);
+        }
+
+        public void Signal() => _signal.SetResult(true);
+
+        public void Dispose() => DelayTimer.Dispose();
+
+        void IValueTaskSource.GetResult(short token) => _signal.GetResult(token);
+
+        ValueTaskSourceStatus IValueTaskSource.GetStatus(short token) => _signal.GetStatus(token);
+
+        void IValueTaskSource.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+            _signal.OnCompleted(continuation, state, token, flags);
+    }
+}

@@ -1,0 +1,87 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace OrleansInference.Grains.Batching;
+
+/// <summary>Dynamic batching settings of one model version, with Triton's semantics.</summary>
+public sealed class DynamicBatcherOptions
+{
+    /// <summary>Most rows in one batch. At least 1; default 64. A request with more rows than this runs alone in its own batch.</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxBatchSize { get; set; } = 64;
+
+    /// <summary>
+    /// How long the oldest queued request may wait for more rows before a smaller batch is dispatched. Zero or more;
+    /// default 200 µs. Zero dispatches whatever is queued as soon as an executor is free.
+    /// </summary>
+    public TimeSpan MaxQueueDelay { get; set; } = TimeSpan.FromTicks(200 * TimeSpan.TicksPerMicrosecond);
+
+    /// <summary>
+    /// Batch sizes in rows that dispatch at once, without waiting for <see cref="MaxQueueDelay"/>. Each from 1 to
+    /// <see cref="MaxBatchSize"/>; default none.
+    /// </summary>
+    public IReadOnlyList<int> PreferredBatchSizes { get; set; } = [];
+
+    /// <summary>Most requests waiting in the queue; a request beyond it gets QueueFull with a retry estimate. At least 1; default 2048.</summary>
+    [Range(1, int.MaxValue)]
+    public int MaxQueueSize { get; set; } = 2048;
+
+    /// <summary>
+    /// Deadline of a request whose caller gives none, measured from enqueue; applies while it is queued. Greater than
+    /// zero or null for none; default 2 seconds.
+    /// </summary>
+    public TimeSpan? DefaultTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Executors running batches concurrently (one per model instance). At least 1; default 1.</summary>
+    [Range(1, 1024)]
+    public int Instances { get; set; } = 1;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming every invalid setting.</summary>
+    public void Validate()
+    {
+        List<string>? problems = null;
+        if (MaxBatchSize < 1)
+        {
+            (problems ??= []).Add($"MaxBatchSize is {MaxBatchSize}; it must be at least 1.");
+        }
+
+        if (MaxQueueDelay < TimeSpan.Zero)
+        {
+            (problems ??= []).Add($"MaxQueueDelay is {MaxQueueDelay}; it must not be negative.");
+        }
+
+        if (PreferredBatchSizes is null)
+        {
+            (problems ??= []).Add("PreferredBatchSizes is null; use an empty list for none.");
+        }
+        else
+        {
+            foreach (var size in PreferredBatchSizes)
+            {
+                if (size < 1 || size > MaxBatchSize)
+                {
+                    (problems ??= []).Add($"PreferredBatchSizes contains {size}; each must be from 1 to MaxBatchSize ({MaxBatchSize}).");
+                }
+            }
+        }
+
+        if (MaxQueueSize < 1)
+        {
+            (problems ??= []).Add($"MaxQueueSize is {MaxQueueSize}; it must be at least 1.");
+        }
+
+        if (DefaultTimeout is { } timeout && timeout <= TimeSpan.Zero)
+        {
+            (problems ??= []).Add($"DefaultTimeout is {timeout}; it must be greater than zero, or null for none.");
+        }
+
+        if (Instances < 1)
+        {
+            (problems ??= []).Add($"Instances is {Instances}; it must be at least 1.");
+        }
+
+        if (problems is not null)
+        {
+            throw new ArgumentException("Invalid dynamic batcher options: " + string.Join(" ", problems));
+        }
+    }
+}

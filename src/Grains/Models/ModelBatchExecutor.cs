@@ -1,0 +1,84 @@
+using OrleansInference.Contracts.Inference;
+using OrleansInference.Grains.Batching;
+using OrleansInference.Grains.Execution;
+
+namespace OrleansInference.Grains.Models;
+
+/// <summary>
+/// Runs a formed batch: stacks each input across requests, runs one session once, and slices every output back
+/// into per-request tensors. Requests in one batch may ask for different outputs; the union is computed.
+/// </summary>
+internal sealed class ModelBatchExecutor : IBatchExecutor<BatchRequest, NamedTensor[]>
+{
+    private readonly IModelRunner _runner;
+    private readonly string[] _allOutputs;
+
+    public ModelBatchExecutor(IModelRunner runner)
+    {
+        _runner = runner;
+        _allOutputs = runner.Outputs.Select(o => o.Name).ToArray();
+    }
+
+    public ValueTask ExecuteAsync(Batch<BatchRequest, NamedTensor[]> batch, int instance, CancellationToken cancellationToken)
+    {
+        var items = batch.Items;
+        var inputCount = _runner.Inputs.Count;
+        var stacked = new NamedTensor[inputCount];
+        var parts = new List<NamedTensor>(items.Count);
+        long totalRows = 0;
+        for (var i = 0; i < items.Count; i++)
+        {
+            totalRows += items[i].Request.Rows;
+        }
+
+        try
+        {
+            for (var input = 0; input < inputCount; input++)
+            {
+                parts.Clear();
+                for (var i = 0; i < items.Count; i++)
+                {
+                    parts.Add(items[i].Request.Inputs[input]);
+                }
+
+                stacked[input] = TensorBatching.Concatenate(parts);
+            }
+
+            var outputs = _runner.Run(instance, stacked, items.Count == 1 ? items[0].Request.Outputs : _allOutputs, cancellationToken);
+            long offset = 0;
+            for (var i = 0; i < items.Count; i++)
+            {
+                var request = items[i].Request;
+                var result = new NamedTensor[request.Outputs.Count];
+                for (var o = 0; o < request.Outputs.Count; o++)
+                {
+                    var batched = items.Count == 1 ? outputs[o] : outputs[Array.IndexOf(_allOutputs, request.Outputs[o])];
+                    result[o] = items.Count == 1 ? batched : TensorBatching.Slice(batched, totalRows, offset, request.Rows);
+                }
+
+                offset += request.Rows;
+                items[i].Complete(result);
+            }
+
+            if (items.Count > 1)
+            {
+                foreach (var output in outputs)
+                {
+                    output.Dispose();
+                }
+            }
+        }
+        finally
+        {
+            if (items.Count > 1)
+            {
+                foreach (var tensor in stacked)
+                {
+                    tensor?.Dispose();
+                }
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}

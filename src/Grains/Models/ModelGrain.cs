@@ -1,0 +1,231 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansInference.Contracts.Models;
+using OrleansInference.Grains.Catalog;
+using OrleansInference.Grains.Hosting;
+using OrleansInference.Grains.Registry;
+using OrleansInference.Grains.Repository;
+
+namespace OrleansInference.Grains.Models;
+
+/// <summary>
+/// Routes a model's requests to versions and switches versions without dropping requests: the new version is
+/// loaded and warmed before the routing snapshot swaps, and versions that stop serving drain after a grace period.
+/// </summary>
+public sealed partial class ModelGrain : Grain, IModelGrain
+{
+    private readonly ModelCatalog _catalog;
+    private readonly IModelRegistry _registry;
+    private readonly TimeProvider _time;
+    private readonly ModelGrainOptions _options;
+    private readonly ILogger<ModelGrain> _logger;
+    private RoutingTable _routing = new(null, null, ImmutableHashSet<string>.Empty);
+
+    public ModelGrain(ModelCatalog catalog, IModelRegistry registry, TimeProvider time, IOptions<ModelGrainOptions> options, ILogger<ModelGrain> logger)
+    {
+        _catalog = catalog;
+        _registry = registry;
+        _time = time;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    private string Model => GrainId.Key;
+
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => RefreshAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<VersionRoute> ResolveAsync(string? requestedVersion, string? userId, CancellationToken cancellationToken)
+    {
+        var routing = Volatile.Read(ref _routing);
+        if (requestedVersion is not null)
+        {
+            return ValueTask.FromResult(ResolveExplicit(routing, requestedVersion));
+        }
+
+        var deployment = routing.Deployment;
+        string? version;
+        if (deployment is null)
+        {
+            version = routing.DefaultVersion;
+        }
+        else if (deployment.BaselineVersion is null || deployment.TrafficPercentage >= 100)
+        {
+            version = deployment.Version;
+        }
+        else
+        {
+            var bucket = userId is null ? Random.Shared.Next(100) : StableHash.Bucket(Model, userId, 100);
+            version = bucket < deployment.TrafficPercentage ? deployment.Version : deployment.BaselineVersion;
+        }
+
+        if (version is null)
+        {
+            return ValueTask.FromResult(new VersionRoute(null, $"Model '{Model}' has no production version; deploy one or request a version explicitly."));
+        }
+
+        return ValueTask.FromResult(routing.Unloaded.Contains(version)
+            ? new VersionRoute(null, $"Model '{Model}/{version}' is unloaded; load it to serve traffic.")
+            : new VersionRoute(version));
+    }
+
+    /// <inheritdoc />
+    public async Task<ModelDeploymentInfo> DeployAsync(string version, int trafficPercentage, CancellationToken cancellationToken)
+    {
+        if (!_catalog.TryGet(Model, version, out var entry))
+        {
+            throw new ModelOperationException($"Model '{Model}' has no version '{version}'.");
+        }
+
+        if (entry.Stage == ModelStages.Archived)
+        {
+            throw new ModelOperationException($"Version '{Model}/{version}' is archived; change its stage before deploying it.");
+        }
+
+        // Warm first: traffic moves only to a version that has passed warm-up.
+        var status = await GrainFactory.GetGrain<IModelVersionGrain>(entry.Descriptor.Key).LoadAsync(cancellationToken);
+        if (status.State != ModelVersionState.Ready)
+        {
+            throw new ModelOperationException($"Version '{Model}/{version}' failed to load, so traffic stays where it is: {status.Error}");
+        }
+
+        var before = Volatile.Read(ref _routing);
+        var current = before.ServingVersions.Count > 0 ? before.ServingVersions[0] : null;
+        var baseline = trafficPercentage >= 100 || current is null || current == version ? null : current;
+        var deployment = new ModelDeployment(Model, version, baseline is null ? 100 : trafficPercentage, baseline, _time.GetUtcNow());
+        await _registry.SetDeploymentAsync(deployment, cancellationToken);
+        var after = before with { Deployment = deployment, Unloaded = before.Unloaded.Remove(version) };
+        Volatile.Write(ref _routing, after);
+        Log.Deployed(_logger, Model, version, deployment.TrafficPercentage, baseline ?? "none");
+
+        var retired = before.ServingVersions.Except(after.ServingVersions).ToArray();
+        if (retired.Length > 0)
+        {
+            _ = DrainAfterGraceAsync(retired);
+        }
+
+        return ToInfo(deployment);
+    }
+
+    /// <inheritdoc />
+    public Task<ModelDeploymentInfo?> GetDeploymentAsync(CancellationToken cancellationToken)
+    {
+        var routing = Volatile.Read(ref _routing);
+        var deployment = routing.Deployment;
+        if (deployment is null && routing.DefaultVersion is { } version && _catalog.TryGet(Model, version, out var entry))
+        {
+            deployment = new ModelDeployment(Model, version, 100, null, entry.Record.StageChangedAt);
+        }
+
+        return Task.FromResult(deployment is null ? null : ToInfo(deployment));
+    }
+
+    /// <inheritdoc />
+    public async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        var deployment = await _registry.GetDeploymentAsync(Model, cancellationToken);
+        var production = _catalog.VersionsOf(Model).LastOrDefault(e => e.Stage == ModelStages.Production)?.Version;
+        var routing = Volatile.Read(ref _routing);
+        Volatile.Write(ref _routing, routing with { Deployment = deployment, DefaultVersion = production });
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ModelVersionStatus>> LoadAsync(string? version, CancellationToken cancellationToken)
+    {
+        var versions = version is null ? Volatile.Read(ref _routing).ServingVersions : [version];
+        var statuses = new List<ModelVersionStatus>(versions.Count);
+        foreach (var v in versions)
+        {
+            var routing = Volatile.Read(ref _routing);
+            Volatile.Write(ref _routing, routing with { Unloaded = routing.Unloaded.Remove(v) });
+            statuses.Add(await GrainFactory.GetGrain<IModelVersionGrain>(ModelKeys.VersionKey(Model, v)).LoadAsync(cancellationToken));
+        }
+
+        return statuses;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ModelVersionStatus>> UnloadAsync(string? version, CancellationToken cancellationToken)
+    {
+        var versions = version is null ? _catalog.VersionsOf(Model).Select(e => e.Version).ToList() : [version];
+        var statuses = new List<ModelVersionStatus>(versions.Count);
+        foreach (var v in versions)
+        {
+            var routing = Volatile.Read(ref _routing);
+            Volatile.Write(ref _routing, routing with { Unloaded = routing.Unloaded.Add(v) });
+            statuses.Add(await GrainFactory.GetGrain<IModelVersionGrain>(ModelKeys.VersionKey(Model, v)).UnloadAsync(cancellationToken));
+        }
+
+        return statuses;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ModelVersionStatus>> GetServingStatusAsync(CancellationToken cancellationToken)
+    {
+        var serving = Volatile.Read(ref _routing).ServingVersions;
+        var statuses = new List<ModelVersionStatus>(serving.Count);
+        foreach (var v in serving)
+        {
+            statuses.Add(await GrainFactory.GetGrain<IModelVersionGrain>(ModelKeys.VersionKey(Model, v)).GetStatusAsync(cancellationToken));
+        }
+
+        return statuses;
+    }
+
+    private VersionRoute ResolveExplicit(RoutingTable routing, string version)
+    {
+        if (!_catalog.TryGet(Model, version, out var entry))
+        {
+            var known = string.Join(", ", _catalog.VersionsOf(Model).Select(e => e.Version));
+            return new VersionRoute(null, $"Model '{Model}' has no version '{version}'; registered versions: {known}.");
+        }
+
+        if (entry.Stage == ModelStages.Archived)
+        {
+            return new VersionRoute(null, $"Version '{Model}/{version}' is archived and serves no traffic.");
+        }
+
+        return routing.Unloaded.Contains(version)
+            ? new VersionRoute(null, $"Model '{Model}/{version}' is unloaded; load it to serve traffic.")
+            : new VersionRoute(version);
+    }
+
+    private async Task DrainAfterGraceAsync(string[] versions)
+    {
+        try
+        {
+            await Task.Delay(_options.DrainGracePeriod, _time);
+            foreach (var version in versions)
+            {
+                // A version that serves again (deployed back during the grace period) keeps its sessions.
+                if (Volatile.Read(ref _routing).ServingVersions.Contains(version))
+                {
+                    continue;
+                }
+
+                await GrainFactory.GetGrain<IModelVersionGrain>(ModelKeys.VersionKey(Model, version)).UnloadAsync(CancellationToken.None);
+                Log.Drained(_logger, Model, version);
+            }
+        }
+        catch (Exception ex)
+        {
+            Log.DrainFailed(_logger, Model, ex);
+        }
+    }
+
+    private static ModelDeploymentInfo ToInfo(ModelDeployment d) => new(d.Model, d.Version, d.TrafficPercentage, d.BaselineVersion, d.UpdatedAt);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1300, Level = LogLevel.Information, Message = "Model {Model}: version {Version} now takes {Traffic}% of traffic (baseline {Baseline}).")]
+        public static partial void Deployed(ILogger logger, string model, string version, int traffic, string baseline);
+
+        [LoggerMessage(EventId = 1301, Level = LogLevel.Information, Message = "Model {Model}: version {Version} stopped serving, drained and unloaded.")]
+        public static partial void Drained(ILogger logger, string model, string version);
+
+        [LoggerMessage(EventId = 1302, Level = LogLevel.Warning, Message = "Model {Model}: draining retired versions failed.")]
+        public static partial void DrainFailed(ILogger logger, string model, Exception exception);
+    }
+}

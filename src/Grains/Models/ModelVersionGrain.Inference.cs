@@ -1,0 +1,173 @@
+using System.Runtime.InteropServices;
+using OrleansInference.Contracts.Inference;
+using OrleansInference.Contracts.Models;
+using OrleansInference.Grains.Execution;
+
+namespace OrleansInference.Grains.Models;
+
+/// <summary>Inference: raw tensors (v2) and raw feature rows with pre- and postprocessing (predict).</summary>
+public sealed partial class ModelVersionGrain
+{
+    /// <inheritdoc />
+    public async ValueTask<InferenceResult> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
+    {
+        var (model, version) = SplitKey();
+        var runtime = await EnsureLoadedAsync(cancellationToken);
+        if (runtime is null)
+        {
+            return new InferenceResult(InferenceStatus.Unavailable, model, version, Error: $"Model '{Key}' is not available: {_error}", RetryAfter: TimeSpan.FromSeconds(5));
+        }
+
+        var error = InputValidator.Validate(Key, runtime.Runner.Inputs, request.Inputs, out var ordered, out var rows);
+        if (error is not null)
+        {
+            return new InferenceResult(InferenceStatus.InvalidInput, model, version, Error: error);
+        }
+
+        IReadOnlyList<string> outputs = runtime.AllOutputs;
+        if (request.RequestedOutputs is { Count: > 0 } requested)
+        {
+            foreach (var name in requested)
+            {
+                if (Array.IndexOf(runtime.AllOutputs, name) < 0)
+                {
+                    return new InferenceResult(InferenceStatus.InvalidInput, model, version,
+                        Error: $"Model '{Key}' has no output '{name}'; its outputs are: {string.Join(", ", runtime.AllOutputs)}.");
+                }
+            }
+
+            outputs = requested;
+        }
+
+        var result = await RunAsync(runtime, new BatchRequest(ordered, rows, outputs), request.Priority, request.Deadline, cancellationToken);
+        return result.Status == InferenceStatus.Ok
+            ? new InferenceResult(InferenceStatus.Ok, model, version, result.Value)
+            : new InferenceResult(result.Status, model, version, Error: result.Error, RetryAfter: result.RetryAfter);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<PredictResult> PredictAsync(PredictRequest request, CancellationToken cancellationToken)
+    {
+        var (model, version) = SplitKey();
+        var runtime = await EnsureLoadedAsync(cancellationToken);
+        if (runtime is null)
+        {
+            return new PredictResult(InferenceStatus.Unavailable, model, version, Error: $"Model '{Key}' is not available: {_error}", RetryAfter: TimeSpan.FromSeconds(5));
+        }
+
+        return await PredictCoreAsync(runtime, request, cancellationToken);
+    }
+
+    private async ValueTask<PredictResult> PredictCoreAsync(ModelVersionRuntime runtime, PredictRequest request, CancellationToken cancellationToken)
+    {
+        var (model, version) = SplitKey();
+        var vectorizer = runtime.Entry.Vectorizer;
+        if (request.Columns != vectorizer.Columns || request.Features.Length != request.RowCount * request.Columns || request.RowCount < 1)
+        {
+            return new PredictResult(InferenceStatus.InvalidInput, model, version,
+                Error: $"Model '{Key}' expects rows of {vectorizer.Columns} features; got {request.RowCount} rows of {request.Columns}.");
+        }
+
+        if (runtime.Runner.Inputs.Count != 1 || runtime.Runner.Inputs[0].DataType != TensorDataType.Float32)
+        {
+            return new PredictResult(InferenceStatus.InvalidInput, model, version,
+                Error: $"Model '{Key}' takes tensors, not feature rows; use the v2 infer endpoint.");
+        }
+
+        var byteLength = request.Features.Length * sizeof(float);
+        var owner = PooledBytes.Rent(byteLength, out var buffer);
+        var features = MemoryMarshal.Cast<byte, float>(buffer.AsSpan(0, byteLength));
+        request.Features.Span.CopyTo(features);
+        vectorizer.Transform(features);
+        using var input = new NamedTensor(vectorizer.InputName, TensorDataType.Float32, [request.RowCount, request.Columns], buffer.AsMemory(0, byteLength), owner);
+        var outputName = runtime.Entry.Postprocessor.OutputName;
+        var result = await RunAsync(runtime, new BatchRequest([input], request.RowCount, [outputName]), request.Priority, request.Deadline, cancellationToken);
+        if (result.Status != InferenceStatus.Ok)
+        {
+            return new PredictResult(result.Status, model, version, Error: result.Error, RetryAfter: result.RetryAfter);
+        }
+
+        using var output = result.Value![0];
+        if (output.DataType != TensorDataType.Float32)
+        {
+            return new PredictResult(InferenceStatus.ModelFailure, model, version, Error: $"Model '{Key}' output '{outputName}' is {output.DataType.ToV2Name()}; predict needs FP32.");
+        }
+
+        var scores = output.AsSpan<float>();
+        var perRow = scores.Length / request.RowCount;
+        var rows = new RowPrediction[request.RowCount];
+        for (var r = 0; r < rows.Length; r++)
+        {
+            rows[r] = runtime.Entry.Postprocessor.Apply(scores.Slice(r * perRow, perRow));
+        }
+
+        return new PredictResult(InferenceStatus.Ok, model, version, rows);
+    }
+
+    private async ValueTask<BatchResult<NamedTensor[]>> RunAsync(
+        ModelVersionRuntime runtime, BatchRequest request, RequestPriority priority, DateTimeOffset? deadline, CancellationToken cancellationToken)
+    {
+        var rows = runtime.Batchable ? checked((int)request.Rows) : 1;
+        var result = await runtime.Batcher.EnqueueAsync(request, rows, priority, deadline, cancellationToken);
+        if (result.Status == InferenceStatus.Unavailable && !ReferenceEquals(Volatile.Read(ref _runtime), runtime))
+        {
+            // The version drained between routing and enqueueing (an unload or a version switch): load it again.
+            var reloaded = await EnsureLoadedAsync(cancellationToken);
+            if (reloaded is not null)
+            {
+                result = await reloaded.Batcher.EnqueueAsync(request, rows, priority, deadline, cancellationToken);
+            }
+        }
+
+        Volatile.Write(ref _lastInferenceUnixMs, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        return result;
+    }
+
+    private async Task WarmUpAsync(ModelVersionRuntime runtime, CancellationToken cancellationToken)
+    {
+        var samples = runtime.Entry.Config.WarmupSamples;
+        if (samples is { Count: > 0 } && runtime.Runner.Inputs.Count == 1 && runtime.Runner.Inputs[0].DataType == TensorDataType.Float32)
+        {
+            var columns = runtime.Entry.Vectorizer.Columns;
+            var flat = new float[samples.Count * columns];
+            for (var i = 0; i < samples.Count; i++)
+            {
+                samples[i].CopyTo(flat, i * columns);
+            }
+
+            // Once row by row (the real-time shape), once as one batch (the batched shape).
+            for (var i = 0; i < samples.Count; i++)
+            {
+                Check(await PredictCoreAsync(runtime, new PredictRequest(flat.AsMemory(i * columns, columns), 1, columns), cancellationToken));
+            }
+
+            Check(await PredictCoreAsync(runtime, new PredictRequest(flat, samples.Count, columns), cancellationToken));
+            return;
+        }
+
+        // No samples: run zeros of one row through every input so the first real request does not pay for initialization.
+        var inputs = runtime.Runner.Inputs.Select(ZeroTensor).ToArray();
+        var result = await RunAsync(runtime, new BatchRequest(inputs, 1, runtime.AllOutputs), RequestPriority.RealTime, null, cancellationToken);
+        if (result.Status != InferenceStatus.Ok)
+        {
+            throw new InvalidOperationException($"Warm-up of '{Key}' failed: {result.Error}");
+        }
+
+        void Check(PredictResult r)
+        {
+            if (r.Status != InferenceStatus.Ok)
+            {
+                throw new InvalidOperationException($"Warm-up of '{Key}' failed: {r.Error}");
+            }
+        }
+    }
+
+    private static NamedTensor ZeroTensor(ModelTensorInfo info)
+    {
+        var shape = info.Shape.Select(d => d < 0 ? 1L : d).ToArray();
+        var count = checked((int)ShapeMath.ElementCount(shape));
+        return info.DataType == TensorDataType.String
+            ? new NamedTensor(info.Name, shape, Enumerable.Repeat(string.Empty, count).ToArray())
+            : new NamedTensor(info.Name, info.DataType, shape, new byte[count * info.DataType.ElementSize()]);
+    }
+}

@@ -1,0 +1,205 @@
+using Microsoft.Extensions.Logging;
+using OrleansInference.Contracts.Inference;
+using OrleansInference.Contracts.Models;
+using OrleansInference.Grains.Batching;
+using OrleansInference.Grains.Catalog;
+using OrleansInference.Grains.Execution;
+using OrleansInference.Grains.Hosting;
+using OrleansInference.Grains.Repository;
+
+namespace OrleansInference.Grains.Models;
+
+/// <summary>
+/// One model version on this silo: loads the sessions, verifies the artifact, warms up, and serves inference
+/// through its dynamic batcher. Inference calls interleave; load and unload are serialized by a gate so an
+/// inference call that finds the version unloaded (or draining) waits and loads it on demand.
+/// </summary>
+public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain
+{
+    private readonly ModelCatalog _catalog;
+    private readonly IModelRunnerFactory _runnerFactory;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger<ModelVersionGrain> _logger;
+    private readonly SemaphoreSlim _lifecycle = new(1, 1);
+    private ModelVersionRuntime? _runtime;
+    private ModelVersionState _state = ModelVersionState.Unloaded;
+    private string? _error;
+    private DateTimeOffset? _readySince;
+    private long _lastInferenceUnixMs;
+
+    public ModelVersionGrain(ModelCatalog catalog, IModelRunnerFactory runnerFactory, TimeProvider time, ILoggerFactory loggerFactory)
+    {
+        _catalog = catalog;
+        _runnerFactory = runnerFactory;
+        _time = time;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<ModelVersionGrain>();
+    }
+
+    private string Key => GrainId.Key;
+
+    /// <inheritdoc />
+    public Task<ModelVersionStatus> GetStatusAsync(CancellationToken cancellationToken) => Task.FromResult(Status());
+
+    /// <inheritdoc />
+    public async Task<ModelVersionStatus> LoadAsync(CancellationToken cancellationToken)
+    {
+        await EnsureLoadedAsync(cancellationToken);
+        return Status();
+    }
+
+    /// <inheritdoc />
+    public async Task<ModelVersionStatus> UnloadAsync(CancellationToken cancellationToken)
+    {
+        await _lifecycle.WaitAsync(cancellationToken);
+        try
+        {
+            if (_runtime is { } runtime)
+            {
+                _state = ModelVersionState.Draining;
+                await runtime.DisposeAsync();
+                _runtime = null;
+                Log.Unloaded(_logger, Key);
+            }
+
+            _state = ModelVersionState.Unloaded;
+            _readySince = null;
+            _error = null;
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+
+        return Status();
+    }
+
+    /// <inheritdoc />
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        await UnloadAsync(cancellationToken);
+        _lifecycle.Dispose();
+    }
+
+    /// <inheritdoc />
+    public Task<ModelVersionStatistics> GetStatisticsAsync(CancellationToken cancellationToken)
+    {
+        var (model, version) = SplitKey();
+        var runtime = Volatile.Read(ref _runtime);
+        if (runtime is null)
+        {
+            return Task.FromResult(new ModelVersionStatistics(model, version, _lastInferenceUnixMs, 0, 0, 0, 0, 0, 0, 0, 0, new Dictionary<int, long>()));
+        }
+
+        var s = runtime.Batcher.Snapshot();
+        return Task.FromResult(new ModelVersionStatistics(
+            model, version, Volatile.Read(ref _lastInferenceUnixMs), s.RequestCount, s.ExecutionCount, s.SuccessCount, s.SuccessNs,
+            s.FailureCount, s.FailureNs, s.QueueNs, s.ComputeNs, s.BatchSizes));
+    }
+
+    private ModelVersionStatus Status()
+    {
+        var (model, version) = SplitKey();
+        var runtime = Volatile.Read(ref _runtime);
+        return new ModelVersionStatus(model, version, _state, runtime?.Runner.ExecutionProvider, runtime?.Runner.Instances ?? 0, _error, _readySince);
+    }
+
+    private (string Model, string Version) SplitKey()
+    {
+        var slash = Key.LastIndexOf('/');
+        return (Key[..slash], Key[(slash + 1)..]);
+    }
+
+    /// <summary>Returns the ready runtime, loading it first if needed; null (with <see cref="_error"/>) if loading failed.</summary>
+    private async ValueTask<ModelVersionRuntime?> EnsureLoadedAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _runtime) is { } ready && _state == ModelVersionState.Ready)
+        {
+            return ready;
+        }
+
+        await _lifecycle.WaitAsync(cancellationToken);
+        try
+        {
+            if (_runtime is { } loaded && _state == ModelVersionState.Ready)
+            {
+                return loaded;
+            }
+
+            _state = ModelVersionState.Loading;
+            _error = null;
+            try
+            {
+                var runtime = await CreateRuntimeAsync(cancellationToken);
+                Volatile.Write(ref _runtime, runtime);
+                _readySince = _time.GetUtcNow();
+                _state = ModelVersionState.Ready;
+                Log.Ready(_logger, Key, runtime.Runner.ExecutionProvider, runtime.Runner.Instances);
+                return runtime;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                _state = ModelVersionState.Failed;
+                _error = ex.Message;
+                Log.LoadFailed(_logger, Key, ex);
+                return null;
+            }
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    private async Task<ModelVersionRuntime> CreateRuntimeAsync(CancellationToken cancellationToken)
+    {
+        var (model, version) = SplitKey();
+        if (!_catalog.TryGet(model, version, out var entry))
+        {
+            throw new ModelRepositoryException($"Model '{Key}' is not registered.");
+        }
+
+        var sha = await Task.Run(() => ModelRepository.ComputeSha256(entry.Descriptor.ModelPath), cancellationToken);
+        if (!string.Equals(sha, entry.Record.Sha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ModelRepositoryException($"Model '{Key}' artifact has sha256 {sha} but the registry recorded {entry.Record.Sha256}; refusing to load a changed file.");
+        }
+
+        var config = entry.Config;
+        var runner = await Task.Run(() => _runnerFactory.Create(entry.Descriptor, config.Instances), cancellationToken);
+        ModelVersionRuntime? runtime = null;
+        try
+        {
+            var batchable = runner.Inputs.All(i => i.HasBatchDimension);
+            var batching = config.Batching ?? new BatchingConfig();
+            var options = new DynamicBatcherOptions
+            {
+                MaxBatchSize = batchable ? batching.MaxBatchSize : 1,
+                MaxQueueDelay = TimeSpan.FromTicks(batching.MaxQueueDelayUs * TimeSpan.TicksPerMicrosecond),
+                PreferredBatchSizes = batchable ? batching.PreferredBatchSizes ?? [] : [],
+                MaxQueueSize = batching.MaxQueueSize,
+                DefaultTimeout = TimeSpan.FromMilliseconds(batching.DefaultTimeoutMs),
+                Instances = runner.Instances,
+            };
+            var batcher = new DynamicBatcher<BatchRequest, NamedTensor[]>(
+                options, new ModelBatchExecutor(runner), _time, _loggerFactory.CreateLogger<DynamicBatcher<BatchRequest, NamedTensor[]>>());
+            runtime = new ModelVersionRuntime(entry, runner, batcher, batchable);
+            await WarmUpAsync(runtime, cancellationToken);
+            return runtime;
+        }
+        catch
+        {
+            if (runtime is not null)
+            {
+                await runtime.DisposeAsync();
+            }
+            else
+            {
+                runner.Dispose();
+            }
+
+            throw;
+        }
+    }
+}

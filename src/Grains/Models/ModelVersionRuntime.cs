@@ -1,0 +1,37 @@
+using OrleansInference.Contracts.Inference;
+using OrleansInference.Grains.Batching;
+using OrleansInference.Grains.Catalog;
+using OrleansInference.Grains.Execution;
+
+namespace OrleansInference.Grains.Models;
+
+/// <summary>A loaded model version: its sessions, its batcher and the catalog entry it was loaded from.</summary>
+internal sealed class ModelVersionRuntime : IAsyncDisposable
+{
+    public ModelVersionRuntime(CatalogEntry entry, IModelRunner runner, DynamicBatcher<BatchRequest, NamedTensor[]> batcher, bool batchable)
+    {
+        Entry = entry;
+        Runner = runner;
+        Batcher = batcher;
+        Batchable = batchable;
+        AllOutputs = runner.Outputs.Select(o => o.Name).ToArray();
+    }
+
+    public CatalogEntry Entry { get; }
+
+    public IModelRunner Runner { get; }
+
+    public DynamicBatcher<BatchRequest, NamedTensor[]> Batcher { get; }
+
+    /// <summary>True when every input has a dynamic first dimension, so requests can share a batch.</summary>
+    public bool Batchable { get; }
+
+    public string[] AllOutputs { get; }
+
+    /// <summary>Stops accepting, finishes every queued request, then releases the sessions.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await Batcher.DisposeAsync();
+        Runner.Dispose();
+    }
+}
