@@ -90,6 +90,29 @@ public sealed unsafe partial class OrtValue : IDisposable
         return new Span<T>(_data, checked((int)_elementCount));
     }
 
+    /// <summary>
+    /// The tensor's elements as raw bytes, in place (no copy), whatever the element type; for copying outputs into
+    /// buffers of the wire format. Not for string tensors (use <see cref="GetStrings"/>).
+    /// </summary>
+    public Span<byte> GetTensorBytes()
+    {
+        var size = ElementType.GetElementSize();
+        if (size == 0)
+        {
+            throw new InvalidOperationException($"The tensor holds {ElementType.ToDisplayName()} elements, which have no fixed-size byte layout.");
+        }
+
+        if (_data == null)
+        {
+            using var lease = new HandleLease(Handle);
+            void* data;
+            _api.ThrowIfError(_api.GetTensorMutableData(Handle.Pointer, &data));
+            _data = data;
+        }
+
+        return new Span<byte>(_data, checked((int)(_elementCount * size)));
+    }
+
     /// <summary>Releases the native value, then unpins caller memory it was laid over.</summary>
     public void Dispose() => Handle.Dispose();
 

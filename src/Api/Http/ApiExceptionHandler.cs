@@ -33,6 +33,7 @@ internal sealed partial class ApiExceptionHandler : IExceptionHandler
             BodyTooLargeException => (StatusCodes.Status413PayloadTooLarge, "Request body too large"),
             BadHttpRequestException bad => (bad.StatusCode, "Bad request"),
             ModelRepositoryConflictException => (StatusCodes.Status409Conflict, "Conflict"),
+            OrleansInference.Contracts.Models.ModelOperationException => (StatusCodes.Status409Conflict, "Conflict"),
             ModelRepositoryException => (StatusCodes.Status400BadRequest, "Invalid model"),
             ArgumentException => (StatusCodes.Status400BadRequest, "Invalid argument"),
             _ => (StatusCodes.Status500InternalServerError, "Internal error"),

@@ -1,3 +1,4 @@
+using OrleansInference.Grains.Batching;
 using System.Runtime.InteropServices;
 using OrleansInference.Contracts.Inference;
 using OrleansInference.Contracts.Models;

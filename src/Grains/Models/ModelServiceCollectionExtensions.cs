@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OrleansInference.Contracts.Models;
+using OrleansInference.Grains.Catalog;
+using OrleansInference.Grains.Execution;
+using OrleansInference.Grains.Hosting;
+using OrleansInference.Grains.Registry;
+using OrleansInference.Grains.Repository;
+using OrleansInference.OnnxRuntime;
+
+namespace OrleansInference.Grains.Models;
+
+/// <summary>Registers the serving core: repository, registry, catalog, ONNX Runtime runners and the model grains.</summary>
+public static class ModelServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the model grains and what they need, with options bound from <paramref name="configuration"/>
+    /// (<c>ModelRepository</c>, <c>Registry</c>, <c>Models</c>, <c>OnnxRuntime</c>) and validated at start-up.
+    /// The registry is SQLite unless an <see cref="IModelRegistry"/> is already registered.
+    /// </summary>
+    public static IServiceCollection AddModelServing(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<ModelRepositoryOptions>().Bind(configuration.GetSection(ModelRepositoryOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RegistryOptions>().Bind(configuration.GetSection(RegistryOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ModelGrainOptions>().Bind(configuration.GetSection(ModelGrainOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<OnnxRunnerOptions>().Bind(configuration.GetSection(OnnxRunnerOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OnnxRunnerOptions>, OnnxRunnerOptionsValidator>());
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ModelRepository>();
+        services.TryAddSingleton<IModelRegistry, SqliteModelRegistry>();
+        services.TryAddSingleton<ModelCatalog>();
+        services.AddOnnxRuntime();
+        services.TryAddSingleton<IModelRunnerFactory, OnnxModelRunnerFactory>();
+
+        services.AddGrainHost();
+        services.AddGrain<IModelGrain, ModelGrain>(static r => new ModelGrainReference(r));
+        services.AddGrain<IModelVersionGrain, ModelVersionGrain>(static r => new ModelVersionGrainReference(r));
+        return services;
+    }
+}
