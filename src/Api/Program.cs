@@ -1,13 +1,7 @@
 using OrleansInference.Api;
-using OrleansInference.Silo;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddInferenceSilo(builder.Configuration);
-builder.Services.AddInferenceApi(builder.Configuration);
-
-var app = builder.Build();
-app.MapInferenceApi();
+await using var app = ApiHost.Build(args);
 await app.RunAsync();
 
-/// <summary>The API host's entry point, visible to tests that start it in-process.</summary>
+/// <summary>The API host's entry point.</summary>
 public partial class Program;

@@ -1,0 +1,21 @@
+using OrleansInference.Silo;
+
+namespace OrleansInference.Api;
+
+/// <summary>Builds the API host: the public endpoints plus a co-hosted silo (the embedded default).</summary>
+public static class ApiHost
+{
+    /// <summary>Creates the application from command-line <paramref name="args"/> and the usual configuration sources.</summary>
+    /// <param name="args">Command-line arguments; <c>--Section:Key=value</c> overrides configuration.</param>
+    /// <param name="configure">Last-chance changes to the builder before it is built (tests, benchmarks).</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Services.AddInferenceSilo(builder.Configuration);
+        builder.Services.AddInferenceApi(builder.Configuration);
+        configure?.Invoke(builder);
+        var app = builder.Build();
+        app.MapInferenceApi();
+        return app;
+    }
+}
