@@ -14,7 +14,7 @@ namespace OrleansInference.Api.Predict;
 /// <summary><c>POST /api/v1/predict</c>: route to a version, preprocess, batch, run, postprocess, answer per row.</summary>
 internal static class PredictEndpoint
 {
-    public static async Task<IResult?> HandleAsync(
+    public static async Task<IResult> HandleAsync(
         HttpContext context,
         IGrainFactory grains,
         ModelCatalog catalog,
@@ -74,6 +74,6 @@ internal static class PredictEndpoint
         }
 
         await context.Response.BodyWriter.FlushAsync(cancellationToken);
-        return null;
+        return Results.Empty;
     }
 }

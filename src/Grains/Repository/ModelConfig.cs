@@ -36,7 +36,7 @@ public sealed record ModelConfig
     public BatchingConfig? Batching { get; init; }
 
     /// <summary>Execution instances (separate sessions, one intra-op thread each). Default 1.</summary>
-    public int Instances { get; init; } = 1;
+    public int Instances { get; set; } = 1;
 
     /// <summary>Raw feature rows run at load; the version is ready only after they succeed.</summary>
     public IReadOnlyList<float[]>? WarmupSamples { get; init; }
@@ -45,7 +45,7 @@ public sealed record ModelConfig
     public System.Text.Json.Nodes.JsonObject? Metadata { get; init; }
 
     /// <summary>Lifecycle stage: dev, staging, production or archived.</summary>
-    public string Stage { get; init; } = ModelStages.Dev;
+    public string Stage { get; set; } = ModelStages.Dev;
 
     /// <summary>SHA-256 of <c>model.onnx</c>, hex; verified at load when present.</summary>
     public string? Sha256 { get; init; }
@@ -74,7 +74,7 @@ public sealed record StandardizeConfig(float[] Mean, float[] Std);
 public sealed record PostprocessingConfig
 {
     /// <summary><c>classification</c> (probabilities → label) or <c>regression</c> (first value).</summary>
-    public string Kind { get; init; } = "classification";
+    public string Kind { get; set; } = "classification";
 
     /// <summary>The output tensor to read; default the first output.</summary>
     public string? Output { get; init; }
@@ -86,26 +86,26 @@ public sealed record PostprocessingConfig
     public float? Threshold { get; init; }
 
     /// <summary>How many top classes to return. Default 1.</summary>
-    public int TopK { get; init; } = 1;
+    public int TopK { get; set; } = 1;
 }
 
 /// <summary>Dynamic batching settings as they appear in <c>config.json</c>.</summary>
 public sealed record BatchingConfig
 {
     /// <summary>Largest batch in rows. Default 64; 1 disables batching.</summary>
-    public int MaxBatchSize { get; init; } = 64;
+    public int MaxBatchSize { get; set; } = 64;
 
     /// <summary>How long the oldest request may wait for a batch to fill, in microseconds. Default 200.</summary>
-    public int MaxQueueDelayUs { get; init; } = 200;
+    public int MaxQueueDelayUs { get; set; } = 200;
 
     /// <summary>Batch sizes dispatched as soon as they are reached.</summary>
     public int[]? PreferredBatchSizes { get; init; }
 
     /// <summary>Requests that may wait; more are rejected with 429. Default 2048.</summary>
-    public int MaxQueueSize { get; init; } = 2048;
+    public int MaxQueueSize { get; set; } = 2048;
 
     /// <summary>Deadline for requests that set none, in milliseconds. Default 2000.</summary>
-    public int DefaultTimeoutMs { get; init; } = 2000;
+    public int DefaultTimeoutMs { get; set; } = 2000;
 }
 
 /// <summary>The lifecycle stages of a model version.</summary>
