@@ -13,6 +13,8 @@ public static class ApiServiceCollectionExtensions
             .Bind(configuration.GetSection(ApiOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        // The project's REST API speaks snake_case, like KServe v2 and the predict endpoint's hand-written JSON.
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddOpenApi();
