@@ -68,7 +68,7 @@ public sealed class ApiServer : IAsyncDisposable
         {
             builder.Logging.ClearProviders();
             builder.Logging.AddConsole();
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.Logging.AddFilter((_, level) => level >= LogLevel.Warning);
         });
         await app.StartAsync();
         await app.Services.GetRequiredService<SiloStartup>().Completion.WaitAsync(TimeSpan.FromMinutes(2));
