@@ -33,6 +33,12 @@ public abstract class Grain
     protected void DelayDeactivation(TimeSpan timeSpan) => Activation.DelayDeactivation(timeSpan);
 
     /// <summary>
+    /// False keeps this activation through idle collection, for example while it holds loaded resources that serve
+    /// traffic. Read by the collector under the activation's lock: keep it cheap and safe to read from any thread.
+    /// </summary>
+    protected internal virtual bool CanBeCollectedWhenIdle => true;
+
+    /// <summary>
     /// Registers a timer whose callback runs as a non-interleaved turn of this activation. The next tick is scheduled
     /// <paramref name="period"/> after a callback finishes (<see cref="Timeout.InfiniteTimeSpan"/>: fire once). Ticks do
     /// not count as activity for idle collection. Dispose to stop; deactivation stops it and cancels the callback's token.

@@ -48,7 +48,7 @@ internal sealed partial class GrainActivation
         lock (_lock)
         {
             if (_state != GrainActivationState.Active || _turnRunning || _interleaved > 0 || _waitingTurns.Count > 0
-                || now < _keepAliveUntil || Host.Time.GetElapsedTime(_lastActivity, now) < ageLimit)
+                || now < _keepAliveUntil || Host.Time.GetElapsedTime(_lastActivity, now) < ageLimit || !Grain.CanBeCollectedWhenIdle)
             {
                 return false;
             }

@@ -33,6 +33,9 @@ public sealed partial class ModelGrain : Grain, IModelGrain
 
     private string Model => GrainId.Key;
 
+    /// <summary>The routing grain of a model stays active: it holds which versions were unloaded by an operator.</summary>
+    protected internal override bool CanBeCollectedWhenIdle => false;
+
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken) => RefreshAsync(cancellationToken);
 

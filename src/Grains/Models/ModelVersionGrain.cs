@@ -39,6 +39,9 @@ public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain
 
     private string Key => GrainId.Key;
 
+    /// <summary>A loaded version stays active while idle: collecting it would unload a serving model and cold-start the next request.</summary>
+    protected internal override bool CanBeCollectedWhenIdle => Volatile.Read(ref _runtime) is null;
+
     /// <inheritdoc />
     public Task<ModelVersionStatus> GetStatusAsync(CancellationToken cancellationToken) => Task.FromResult(Status());
 

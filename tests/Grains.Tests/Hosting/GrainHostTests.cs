@@ -132,6 +132,24 @@ public sealed class GrainHostTests
     }
 
     [Fact]
+    public async Task Activation_that_refuses_collection_survives_idleness_until_it_allows_it()
+    {
+        await using var harness = await GrainHostHarness.StartAsync(o => o.DefaultIdleTimeout = TimeSpan.FromMinutes(15));
+        harness.State.Pinned = true;
+        var grain = harness.Probe();
+        Assert.Equal(1, await grain.PingAsync(CancellationToken.None));
+
+        harness.Time.Advance(TimeSpan.FromHours(2));
+        Assert.Equal(1, await grain.PingAsync(CancellationToken.None));
+        harness.Time.Advance(TimeSpan.FromMinutes(16));
+        Assert.Empty(harness.State.Deactivations);
+
+        harness.State.Pinned = false;
+        harness.Time.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(DeactivationReasonCode.ActivationIdle, (await harness.State.FirstDeactivation.Task.WaitAsync(Timeout)).ReasonCode);
+    }
+
+    [Fact]
     public async Task Collection_age_limit_can_be_set_per_grain_class_in_options()
     {
         await using var harness = await GrainHostHarness.StartAsync(o => o.ClassSpecificCollectionAge[typeof(ProbeGrain).FullName!] = TimeSpan.FromMinutes(2));

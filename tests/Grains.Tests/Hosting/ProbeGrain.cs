@@ -42,6 +42,9 @@ public sealed class ProbeState
 
     public int TimerTicks;
 
+    /// <summary>While true, probe activations refuse idle collection.</summary>
+    public volatile bool Pinned;
+
     public int NextInstance() => Interlocked.Increment(ref _instances);
 
     public async Task MeasureAsync(Func<Task> body)
@@ -88,6 +91,8 @@ public sealed class ProbeGrain : Grain, IProbeGrain
     }
 
     public Task<int> PingAsync(CancellationToken cancellationToken) => Task.FromResult(_instance);
+
+    protected internal override bool CanBeCollectedWhenIdle => !_state.Pinned;
 
     public Task RunTurnAsync(Func<Task> body, CancellationToken cancellationToken) => _state.MeasureAsync(body);
 
