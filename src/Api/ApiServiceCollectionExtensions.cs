@@ -20,6 +20,8 @@ public static class ApiServiceCollectionExtensions
             json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower));
         });
         services.AddProblemDetails();
+        services.TryAddSingleton<Metrics.PrometheusMetrics>();
+        services.AddHostedService(static sp => sp.GetRequiredService<Metrics.PrometheusMetrics>());
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddOpenApi();
         services.TryAddSingleton(TimeProvider.System);

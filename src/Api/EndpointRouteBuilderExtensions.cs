@@ -1,6 +1,7 @@
 using OrleansInference.Api.Health;
 using OrleansInference.Api.KServe;
 using OrleansInference.Api.Management;
+using OrleansInference.Api.Metrics;
 using OrleansInference.Api.Predict;
 
 namespace OrleansInference.Api;
@@ -18,6 +19,7 @@ public static class EndpointRouteBuilderExtensions
             .WithName("Predict")
             .WithSummary("Predict one row or a list of rows with a model's serving version.");
         app.MapHealthEndpoints();
+        app.MapMetricsEndpoint();
         app.MapModelManagementEndpoints();
         app.MapKServeEndpoints();
         return app;

@@ -1,6 +1,7 @@
 using OrleansInference.Contracts.Inference;
 using OrleansInference.Grains.Batching;
 using OrleansInference.Grains.Execution;
+using OrleansInference.Grains.Telemetry;
 
 namespace OrleansInference.Grains.Models;
 
@@ -12,10 +13,16 @@ internal sealed class ModelBatchExecutor : IBatchExecutor<BatchRequest, NamedTen
 {
     private readonly IModelRunner _runner;
     private readonly string[] _allOutputs;
+    private readonly ServingMetrics _metrics;
+    private readonly string _model;
+    private readonly string _version;
 
-    public ModelBatchExecutor(IModelRunner runner)
+    public ModelBatchExecutor(IModelRunner runner, ServingMetrics metrics, string model, string version)
     {
         _runner = runner;
+        _metrics = metrics;
+        _model = model;
+        _version = version;
         _allOutputs = runner.Outputs.Select(o => o.Name).ToArray();
     }
 
@@ -44,6 +51,7 @@ internal sealed class ModelBatchExecutor : IBatchExecutor<BatchRequest, NamedTen
                 stacked[input] = TensorBatching.Concatenate(parts);
             }
 
+            _metrics.RecordBatch(_model, _version, totalRows);
             var outputs = _runner.Run(instance, stacked, items.Count == 1 ? items[0].Request.Outputs : _allOutputs, cancellationToken);
             long offset = 0;
             for (var i = 0; i < items.Count; i++)

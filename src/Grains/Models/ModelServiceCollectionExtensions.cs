@@ -8,6 +8,7 @@ using OrleansInference.Grains.Execution;
 using OrleansInference.Grains.Hosting;
 using OrleansInference.Grains.Registry;
 using OrleansInference.Grains.Repository;
+using OrleansInference.Grains.Telemetry;
 using OrleansInference.OnnxRuntime;
 
 namespace OrleansInference.Grains.Models;
@@ -31,6 +32,8 @@ public static class ModelServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OnnxRunnerOptions>, OnnxRunnerOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<ServingMetrics>();
         services.TryAddSingleton<ModelRepository>();
         services.TryAddSingleton<IModelRegistry, SqliteModelRegistry>();
         services.TryAddSingleton<ModelCatalog>();

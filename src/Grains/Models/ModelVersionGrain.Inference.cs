@@ -108,6 +108,7 @@ public sealed partial class ModelVersionGrain
     private async ValueTask<BatchResult<NamedTensor[]>> RunAsync(
         ModelVersionRuntime runtime, BatchRequest request, RequestPriority priority, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var rows = runtime.Batchable ? checked((int)request.Rows) : 1;
         var result = await runtime.Batcher.EnqueueAsync(request, rows, priority, deadline, cancellationToken);
         if (result.Status == InferenceStatus.Unavailable && !ReferenceEquals(Volatile.Read(ref _runtime), runtime))
@@ -121,6 +122,7 @@ public sealed partial class ModelVersionGrain
         }
 
         Volatile.Write(ref _lastInferenceUnixMs, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        _metrics.RecordRequest(runtime.Entry.Name, runtime.Entry.Version, result.Status, started);
         return result;
     }
 

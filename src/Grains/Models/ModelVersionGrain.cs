@@ -6,6 +6,7 @@ using OrleansInference.Grains.Catalog;
 using OrleansInference.Grains.Execution;
 using OrleansInference.Grains.Hosting;
 using OrleansInference.Grains.Repository;
+using OrleansInference.Grains.Telemetry;
 
 namespace OrleansInference.Grains.Models;
 
@@ -18,6 +19,7 @@ public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain
 {
     private readonly ModelCatalog _catalog;
     private readonly IModelRunnerFactory _runnerFactory;
+    private readonly ServingMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger<ModelVersionGrain> _logger;
@@ -28,10 +30,11 @@ public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain
     private DateTimeOffset? _readySince;
     private long _lastInferenceUnixMs;
 
-    public ModelVersionGrain(ModelCatalog catalog, IModelRunnerFactory runnerFactory, TimeProvider time, ILoggerFactory loggerFactory)
+    public ModelVersionGrain(ModelCatalog catalog, IModelRunnerFactory runnerFactory, ServingMetrics metrics, TimeProvider time, ILoggerFactory loggerFactory)
     {
         _catalog = catalog;
         _runnerFactory = runnerFactory;
+        _metrics = metrics;
         _time = time;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<ModelVersionGrain>();
@@ -63,6 +66,8 @@ public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain
                 _state = ModelVersionState.Draining;
                 await runtime.DisposeAsync();
                 _runtime = null;
+                var (model, version) = SplitKey();
+                _metrics.RecordLoaded(model, version, -1);
                 Log.Unloaded(_logger, Key);
             }
 
@@ -138,6 +143,8 @@ public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain
                 Volatile.Write(ref _runtime, runtime);
                 _readySince = _time.GetUtcNow();
                 _state = ModelVersionState.Ready;
+                var (model, version) = SplitKey();
+                _metrics.RecordLoaded(model, version, +1);
                 Log.Ready(_logger, Key, runtime.Runner.ExecutionProvider, runtime.Runner.Instances);
                 return runtime;
             }
@@ -186,7 +193,7 @@ public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain
                 Instances = runner.Instances,
             };
             var batcher = new DynamicBatcher<BatchRequest, NamedTensor[]>(
-                options, new ModelBatchExecutor(runner), _time, _loggerFactory.CreateLogger<DynamicBatcher<BatchRequest, NamedTensor[]>>());
+                options, new ModelBatchExecutor(runner, _metrics, model, version), _time, _loggerFactory.CreateLogger<DynamicBatcher<BatchRequest, NamedTensor[]>>());
             runtime = new ModelVersionRuntime(entry, runner, batcher, batchable);
             await WarmUpAsync(runtime, cancellationToken);
             return runtime;

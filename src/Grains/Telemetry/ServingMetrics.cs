@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using OrleansInference.Contracts.Inference;
+
+namespace OrleansInference.Grains.Telemetry;
+
+/// <summary>
+/// The serving core's instruments on the <see cref="MeterName"/> meter: inference requests by outcome, their
+/// duration, rows per executed batch, and loaded versions. Tag values are the model, the version and a fixed status
+/// name, so recording allocates nothing.
+/// </summary>
+public sealed class ServingMetrics
+{
+    /// <summary>The meter every serving instrument belongs to.</summary>
+    public const string MeterName = "OrleansInference.Serving";
+
+    private static readonly string[] StatusNames = CreateStatusNames();
+
+    private readonly Counter<long> _requests;
+    private readonly Histogram<double> _duration;
+    private readonly Histogram<long> _batchRows;
+    private readonly UpDownCounter<long> _loaded;
+
+    public ServingMetrics(IMeterFactory meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        var meter = meterFactory.Create(MeterName);
+        _requests = meter.CreateCounter<long>("oi.inference.requests", "{request}", "Inference requests by model, version and outcome.");
+        _duration = meter.CreateHistogram<double>(
+            "oi.inference.duration", "s", "Time from admission to result of inference requests (queueing and execution).",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+        _batchRows = meter.CreateHistogram<long>(
+            "oi.inference.batch.rows", "{row}", "Rows per executed batch.",
+            advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096] });
+        _loaded = meter.CreateUpDownCounter<long>("oi.model.versions.loaded", "{version}", "Model versions loaded and warm on this silo.");
+    }
+
+    /// <summary>Records one finished inference request.</summary>
+    public void RecordRequest(string model, string version, InferenceStatus status, long startTimestamp)
+    {
+        var modelTag = new KeyValuePair<string, object?>("model", model);
+        var versionTag = new KeyValuePair<string, object?>("version", version);
+        _requests.Add(1, modelTag, versionTag, new KeyValuePair<string, object?>("status", StatusName(status)));
+        _duration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds, modelTag, versionTag);
+    }
+
+    /// <summary>Records one executed batch of <paramref name="rows"/> rows.</summary>
+    public void RecordBatch(string model, string version, long rows) =>
+        _batchRows.Record(rows, new KeyValuePair<string, object?>("model", model), new KeyValuePair<string, object?>("version", version));
+
+    /// <summary>Counts a version becoming ready (+1) or unloading (-1).</summary>
+    public void RecordLoaded(string model, string version, int delta) =>
+        _loaded.Add(delta, new KeyValuePair<string, object?>("model", model), new KeyValuePair<string, object?>("version", version));
+
+    private static string StatusName(InferenceStatus status) =>
+        (uint)status < (uint)StatusNames.Length ? StatusNames[(int)status] : "other";
+
+    private static string[] CreateStatusNames()
+    {
+        var values = Enum.GetValues<InferenceStatus>();
+        var names = new string[values.Max(v => (int)v) + 1];
+        foreach (var value in values)
+        {
+            names[(int)value] = System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+        }
+
+        return names;
+    }
+}
