@@ -1,3 +1,5 @@
+using OrleansInference.Api.Grpc;
+using OrleansInference.Api.Hosting;
 using OrleansInference.Silo;
 
 namespace OrleansInference.Api;
@@ -11,6 +13,9 @@ public static class ApiHost
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
+        var grpcEndpoint = new GrpcEndpoint();
+        builder.Services.AddSingleton(grpcEndpoint);
+        ListenEndpoints.Configure(builder, grpcEndpoint);
         builder.Services.AddInferenceSilo(builder.Configuration);
         builder.Services.AddInferenceApi(builder.Configuration);
         configure?.Invoke(builder);

@@ -19,6 +19,11 @@ public static class ApiServiceCollectionExtensions
             json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
             json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower));
         });
+        services.AddOptions<Grpc.GrpcOptions>()
+            .Bind(configuration.GetSection(Grpc.GrpcOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton<Grpc.GrpcInferenceService>();
         services.AddProblemDetails();
         services.TryAddSingleton<Metrics.PrometheusMetrics>();
         services.AddHostedService(static sp => sp.GetRequiredService<Metrics.PrometheusMetrics>());

@@ -1,3 +1,4 @@
+using OrleansInference.Api.Grpc;
 using OrleansInference.Api.Health;
 using OrleansInference.Api.KServe;
 using OrleansInference.Api.Management;
@@ -20,6 +21,7 @@ public static class EndpointRouteBuilderExtensions
             .WithSummary("Predict one row or a list of rows with a model's serving version.");
         app.MapHealthEndpoints();
         app.MapMetricsEndpoint();
+        app.MapGrpcInferenceService();
         app.MapModelManagementEndpoints();
         app.MapKServeEndpoints();
         return app;

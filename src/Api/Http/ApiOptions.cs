@@ -8,6 +8,12 @@ public sealed class ApiOptions
     /// <summary>The configuration section name.</summary>
     public const string SectionName = "Api";
 
+    /// <summary>
+    /// Where the REST API listens: <c>http://host:port</c> URLs separated by ';'. <c>--urls</c> or ASPNETCORE_URLS
+    /// take precedence. Default <c>http://127.0.0.1:8080</c> (loopback only; expose it deliberately).
+    /// </summary>
+    public string Urls { get; set; } = Hosting.ListenEndpoints.DefaultUrls;
+
     /// <summary>Largest inference request body, in bytes (predict and v2 infer). Range 1 KiB – 1 GiB. Default 16 MiB.</summary>
     [Range(1024, 1024L * 1024 * 1024)]
     public long MaxRequestBodyBytes { get; set; } = 16L * 1024 * 1024;

@@ -15,11 +15,15 @@ internal sealed class PrometheusMetrics : IHostedService, IDisposable
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<string, MetricFamily> _families = new(StringComparer.Ordinal);
 
-    public PrometheusMetrics()
+    public PrometheusMetrics(IMeterFactory meterFactory)
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (!MeterPrefixes.Any(p => instrument.Meter.Name.StartsWith(p, StringComparison.Ordinal)))
+            // Meters from this host's factory only (several hosts can share a process, as in tests); the runtime's
+            // process-wide meter has no scope.
+            var scope = instrument.Meter.Scope;
+            if (!MeterPrefixes.Any(p => instrument.Meter.Name.StartsWith(p, StringComparison.Ordinal))
+                || (scope is not null && !ReferenceEquals(scope, meterFactory)))
             {
                 return;
             }

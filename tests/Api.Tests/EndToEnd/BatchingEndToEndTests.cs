@@ -44,7 +44,7 @@ public sealed class BatchingEndToEndTests(DemoServerFixture fixture) : IClassFix
         var row = string.Join(',', Enumerable.Repeat("0.5", 256));
         var body = $$"""{"inputs": [{"name": "x", "shape": [1, 256], "datatype": "FP32", "data": [{{row}}]}]}""";
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(async _ =>
+        var responses = await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
         {
             var started = TimeProvider.System.GetTimestamp();
             using var response = await _client.PostAsync("v2/models/slow/infer", Json(body));

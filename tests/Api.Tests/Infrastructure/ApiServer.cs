@@ -31,6 +31,9 @@ public sealed class ApiServer : IAsyncDisposable
     /// <summary>Where the server listens.</summary>
     public Uri Address { get; }
 
+    /// <summary>Where the KServe v2 gRPC service listens (cleartext HTTP/2).</summary>
+    public Uri GrpcAddress => _app.Services.GetRequiredService<Grpc.GrpcEndpoint>().Address ?? throw new InvalidOperationException("gRPC is not bound.");
+
     /// <summary>A client for <see cref="Address"/>.</summary>
     public HttpClient Client { get; }
 
@@ -56,6 +59,7 @@ public sealed class ApiServer : IAsyncDisposable
         var args = new List<string>
         {
             "--urls=http://127.0.0.1:0",
+            "--Grpc:Url=http://127.0.0.1:0",
             $"--ModelRepository:RootPath={modelRoot}",
             $"--Registry:SqlitePath={Path.Combine(directory, "registry.db")}",
         };
@@ -72,7 +76,8 @@ public sealed class ApiServer : IAsyncDisposable
         });
         await app.StartAsync();
         await app.Services.GetRequiredService<SiloStartup>().Completion.WaitAsync(TimeSpan.FromMinutes(2));
-        var address = new Uri(app.Urls.First().Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal) + "/");
+        var grpc = app.Services.GetRequiredService<Grpc.GrpcEndpoint>().Address;
+        var address = app.Urls.Select(u => new Uri(u.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal) + "/")).First(u => u != grpc);
         return new ApiServer(app, directory, address);
     }
 
