@@ -15,12 +15,24 @@ public static class ApiHost
         var builder = WebApplication.CreateBuilder(args);
         var grpcEndpoint = new GrpcEndpoint();
         builder.Services.AddSingleton(grpcEndpoint);
-        ListenEndpoints.Configure(builder, grpcEndpoint);
+        var endpoints = ListenEndpoints.Configure(builder, grpcEndpoint);
         builder.Services.AddInferenceSilo(builder.Configuration);
         builder.Services.AddInferenceApi(builder.Configuration);
         configure?.Invoke(builder);
         var app = builder.Build();
+        WarnIfExposedWithoutKeys(app, endpoints);
         app.MapInferenceApi();
         return app;
+    }
+
+    private static void WarnIfExposedWithoutKeys(WebApplication app, IReadOnlyList<System.Net.IPEndPoint> endpoints)
+    {
+        var exposed = endpoints.Where(e => !System.Net.IPAddress.IsLoopback(e.Address)).ToArray();
+        if (exposed.Length > 0 && !app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Security.AuthOptions>>().Value.Enabled)
+        {
+            app.Logger.LogWarning(
+                "Listening beyond loopback on {Endpoints} without API keys: anyone who can reach the server can deploy models. Set Auth:Enabled and Auth:Keys.",
+                string.Join(", ", exposed.Select(e => e.ToString())));
+        }
     }
 }

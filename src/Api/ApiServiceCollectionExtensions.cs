@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using OrleansInference.Api.Http;
 
 namespace OrleansInference.Api;
@@ -24,6 +25,9 @@ public static class ApiServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton<Grpc.GrpcInferenceService>();
+        services.AddOptions<Security.AuthOptions>().Bind(configuration.GetSection(Security.AuthOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Security.AuthOptions>, Security.AuthOptionsValidator>());
+        services.TryAddSingleton<Security.ApiKeyRegistry>();
         services.AddProblemDetails();
         services.TryAddSingleton<Metrics.PrometheusMetrics>();
         services.AddHostedService(static sp => sp.GetRequiredService<Metrics.PrometheusMetrics>());

@@ -3,7 +3,9 @@ using OrleansInference.Api.Health;
 using OrleansInference.Api.KServe;
 using OrleansInference.Api.Management;
 using OrleansInference.Api.Metrics;
+using Microsoft.Extensions.Options;
 using OrleansInference.Api.Predict;
+using OrleansInference.Api.Security;
 
 namespace OrleansInference.Api;
 
@@ -15,12 +17,13 @@ public static class EndpointRouteBuilderExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<AccessControlMiddleware>();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapPost("/api/v1/predict", PredictEndpoint.HandleAsync)
             .WithName("Predict")
             .WithSummary("Predict one row or a list of rows with a model's serving version.");
         app.MapHealthEndpoints();
-        app.MapMetricsEndpoint();
+        app.MapMetricsEndpoint(app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.AnonymousMetrics);
         app.MapGrpcInferenceService();
         app.MapModelManagementEndpoints();
         app.MapKServeEndpoints();

@@ -1,6 +1,7 @@
 using OrleansInference.Contracts.Grains;
 using OrleansInference.Contracts.Models;
 using OrleansInference.Grains.Catalog;
+using OrleansInference.Api.Security;
 using OrleansInference.Silo;
 
 namespace OrleansInference.Api.Health;
@@ -10,14 +11,14 @@ internal static class HealthEndpoints
 {
     public static void MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", () => Results.Ok(new HealthReport("alive", null)));
+        app.MapGet("/health", () => Results.Ok(new HealthReport("alive", null))).RequireAccess(ApiAccess.Anonymous);
         app.MapGet("/ready", async (IGrainFactory grains, ModelCatalog catalog, SiloStartup startup, CancellationToken cancellationToken) =>
         {
             var (ready, notReady) = await ReadinessAsync(grains, catalog, startup, cancellationToken);
             return ready
                 ? Results.Ok(new HealthReport("ready", null))
                 : Results.Json(new HealthReport("not ready", notReady), statusCode: StatusCodes.Status503ServiceUnavailable);
-        });
+        }).RequireAccess(ApiAccess.Anonymous);
     }
 
     /// <summary>True when start-up finished and every serving version of every model is ready; otherwise what is not.</summary>

@@ -13,7 +13,8 @@ internal static class ListenEndpoints
 {
     public const string DefaultUrls = "http://127.0.0.1:8080";
 
-    public static void Configure(WebApplicationBuilder builder, GrpcEndpoint grpcEndpoint)
+    /// <summary>Binds the endpoints; returns every address bound, for the exposure check at start-up.</summary>
+    public static IReadOnlyList<IPEndPoint> Configure(WebApplicationBuilder builder, GrpcEndpoint grpcEndpoint)
     {
         // The standard --urls / ASPNETCORE_URLS wins over Api:Urls (appsettings.json).
         var urls = builder.Configuration["urls"];
@@ -49,6 +50,7 @@ internal static class ListenEndpoints
                 });
             }
         });
+        return grpc is null ? rest : [.. rest, grpc];
     }
 
     internal static IPEndPoint Parse(string url, string key)

@@ -1,5 +1,6 @@
 using System.Reflection;
 using OrleansInference.Api.Health;
+using OrleansInference.Api.Security;
 using OrleansInference.Contracts.Grains;
 using OrleansInference.Contracts.Models;
 using OrleansInference.Grains.Catalog;
@@ -23,8 +24,9 @@ internal static class KServeEndpoints
     {
         var v2 = app.MapGroup("/v2").WithTags("KServe v2");
         v2.MapGet("/health/live", () => Results.Json(new V2ServerLive(true), KServeJsonContext.Default.V2ServerLive))
-            .WithSummary("Server liveness (v2).");
-        v2.MapGet("/health/ready", ServerReadyAsync).WithSummary("Server readiness (v2): 200 when every serving version is warm, 400 otherwise.");
+            .WithSummary("Server liveness (v2).").RequireAccess(ApiAccess.Anonymous);
+        v2.MapGet("/health/ready", ServerReadyAsync).WithSummary("Server readiness (v2): 200 when every serving version is warm, 400 otherwise.")
+            .RequireAccess(ApiAccess.Anonymous);
         v2.MapGet("/", () => Results.Json(new V2ServerMetadata(ServerName, ServerVersion(), Extensions), KServeJsonContext.Default.V2ServerMetadata))
             .WithSummary("Server metadata (v2).");
         v2.MapGet("/models/{model}", (string model, ModelCatalog catalog) => ModelMetadata(model, null, catalog)).WithSummary("Model metadata (v2).");

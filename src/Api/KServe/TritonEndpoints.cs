@@ -1,3 +1,4 @@
+using OrleansInference.Api.Security;
 using OrleansInference.Contracts.Grains;
 using OrleansInference.Contracts.Models;
 using OrleansInference.Grains.Catalog;
@@ -12,9 +13,9 @@ internal static class TritonEndpoints
     {
         v2.MapPost("/repository/index", IndexAsync).WithSummary("Lists every model version in the repository with its state (Triton).");
         v2.MapPost("/repository/models/{model}/load", (string model, ModelCatalog catalog, IGrainFactory grains, CancellationToken ct) => LoadAsync(model, catalog, grains, ct))
-            .WithSummary("Loads the model's serving versions (Triton).");
+            .WithSummary("Loads the model's serving versions (Triton).").RequireAccess(ApiAccess.Admin);
         v2.MapPost("/repository/models/{model}/unload", (string model, ModelCatalog catalog, IGrainFactory grains, CancellationToken ct) => UnloadAsync(model, catalog, grains, ct))
-            .WithSummary("Drains and unloads the model's loaded versions (Triton).");
+            .WithSummary("Drains and unloads the model's loaded versions (Triton).").RequireAccess(ApiAccess.Admin);
         v2.MapGet("/models/stats", (ModelCatalog catalog, IGrainFactory grains, CancellationToken ct) => StatisticsAsync(null, null, catalog, grains, ct))
             .WithSummary("Inference statistics of every model version (Triton).");
         v2.MapGet("/models/{model}/stats", (string model, ModelCatalog catalog, IGrainFactory grains, CancellationToken ct) => StatisticsAsync(model, null, catalog, grains, ct))

@@ -1,4 +1,5 @@
 using OrleansInference.Api.Http;
+using OrleansInference.Api.Security;
 using OrleansInference.Contracts.Grains;
 using OrleansInference.Contracts.Models;
 using OrleansInference.Grains.Catalog;
@@ -17,12 +18,18 @@ internal static class ModelManagementEndpoints
         models.MapGet("/{name}/versions/{version}", GetVersionAsync).WithSummary("One model version.");
         models.MapPost("/{name}/versions", ModelRegistrationEndpoint.RegisterAsync)
             .DisableAntiforgery()
-            .WithSummary("Registers a version: multipart upload of 'model' (.onnx) and 'config' (JSON), or {\"path\"} of a folder inside the model repository.");
-        models.MapPost("/{name}/versions/{version}/load", LoadAsync).WithSummary("Loads and warms a version.");
-        models.MapPost("/{name}/versions/{version}/unload", UnloadAsync).WithSummary("Drains and unloads a version.");
-        models.MapPost("/{name}/versions/{version}/stage", SetStageAsync).WithSummary("Changes a version's stage: dev, staging, production or archived.");
-        models.MapPost("/{name}/versions/{version}/archive", ArchiveAsync).WithSummary("Archives a version; it no longer serves traffic.");
-        models.MapPost("/{name}/deploy", DeployAsync).WithSummary("Sets the serving version and its traffic percentage; the rest stays on the current version.");
+            .WithSummary("Registers a version: multipart upload of 'model' (.onnx) and 'config' (JSON), or {\"path\"} of a folder inside the model repository.")
+            .RequireAccess(ApiAccess.Admin);
+        models.MapPost("/{name}/versions/{version}/load", LoadAsync).WithSummary("Loads and warms a version.")
+            .RequireAccess(ApiAccess.Admin);
+        models.MapPost("/{name}/versions/{version}/unload", UnloadAsync).WithSummary("Drains and unloads a version.")
+            .RequireAccess(ApiAccess.Admin);
+        models.MapPost("/{name}/versions/{version}/stage", SetStageAsync).WithSummary("Changes a version's stage: dev, staging, production or archived.")
+            .RequireAccess(ApiAccess.Admin);
+        models.MapPost("/{name}/versions/{version}/archive", ArchiveAsync).WithSummary("Archives a version; it no longer serves traffic.")
+            .RequireAccess(ApiAccess.Admin);
+        models.MapPost("/{name}/deploy", DeployAsync).WithSummary("Sets the serving version and its traffic percentage; the rest stays on the current version.")
+            .RequireAccess(ApiAccess.Admin);
         models.MapGet("/{name}/deployment", GetDeploymentAsync).WithSummary("The model's serving versions.");
     }
 

@@ -14,7 +14,7 @@ public sealed class GrpcTestClient(Uri address) : IDisposable
     private readonly HttpClient _http = new() { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
 
     public async Task<(int Status, string? Message, TResponse? Response)> CallAsync<TResponse>(
-        string method, IMessage request, MessageParser<TResponse> parser, string? timeout = null)
+        string method, IMessage request, MessageParser<TResponse> parser, string? timeout = null, string? apiKey = null)
         where TResponse : class, IMessage<TResponse>
     {
         var payload = request.ToByteArray();
@@ -29,6 +29,11 @@ public sealed class GrpcTestClient(Uri address) : IDisposable
         };
         message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/grpc");
         message.Headers.TE.Add(new TransferCodingWithQualityHeaderValue("trailers"));
+        if (apiKey is not null)
+        {
+            message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        }
+
         if (timeout is not null)
         {
             message.Headers.Add("grpc-timeout", timeout);
