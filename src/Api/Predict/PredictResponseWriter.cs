@@ -70,6 +70,11 @@ internal static class PredictResponseWriter
 
         writer.WriteNumber("latency_ms"u8, Math.Round(latencyMs, 3));
         writer.WriteString("model_version"u8, result.ModelVersion);
+        if (result.Cached)
+        {
+            writer.WriteBoolean("cached"u8, true);
+        }
+
         writer.WriteEndObject();
     }
 }

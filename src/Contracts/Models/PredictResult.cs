@@ -9,4 +9,5 @@ public sealed record PredictResult(
     string ModelVersion,
     IReadOnlyList<RowPrediction>? Rows = null,
     string? Error = null,
-    TimeSpan? RetryAfter = null);
+    TimeSpan? RetryAfter = null,
+    bool Cached = false);

@@ -56,7 +56,25 @@ public sealed partial class ModelVersionGrain
             return new PredictResult(InferenceStatus.Unavailable, model, version, Error: $"Model '{Key}' is not available: {_error}", RetryAfter: TimeSpan.FromSeconds(5));
         }
 
-        return await PredictCoreAsync(runtime, request, cancellationToken);
+        if (runtime.Cache is not { } cache)
+        {
+            return await PredictCoreAsync(runtime, request, cancellationToken);
+        }
+
+        if (cache.TryGet(request.Features.Span, out var cached))
+        {
+            _metrics.RecordCacheLookup(model, version, hit: true);
+            return new PredictResult(InferenceStatus.Ok, model, version, cached, Cached: true);
+        }
+
+        _metrics.RecordCacheLookup(model, version, hit: false);
+        var result = await PredictCoreAsync(runtime, request, cancellationToken);
+        if (result is { Status: InferenceStatus.Ok, Rows: { } rows })
+        {
+            cache.Add(request.Features.Span, rows);
+        }
+
+        return result;
     }
 
     private async ValueTask<PredictResult> PredictCoreAsync(ModelVersionRuntime runtime, PredictRequest request, CancellationToken cancellationToken)

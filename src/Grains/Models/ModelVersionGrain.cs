@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using OrleansInference.Contracts.Inference;
 using OrleansInference.Contracts.Models;
 using OrleansInference.Grains.Batching;
+using OrleansInference.Grains.Caching;
 using OrleansInference.Grains.Catalog;
 using OrleansInference.Grains.Execution;
 using OrleansInference.Grains.Hosting;
@@ -194,7 +195,8 @@ public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain
             };
             var batcher = new DynamicBatcher<BatchRequest, NamedTensor[]>(
                 options, new ModelBatchExecutor(runner, _metrics, model, version), _time, _loggerFactory.CreateLogger<DynamicBatcher<BatchRequest, NamedTensor[]>>());
-            runtime = new ModelVersionRuntime(entry, runner, batcher, batchable);
+            var cache = config.Cache is { TtlSeconds: > 0 } c ? new PredictionCache(TimeSpan.FromSeconds(c.TtlSeconds), c.MaxEntries, _time) : null;
+            runtime = new ModelVersionRuntime(entry, runner, batcher, batchable, cache);
             await WarmUpAsync(runtime, cancellationToken);
             return runtime;
         }

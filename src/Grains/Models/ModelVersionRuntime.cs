@@ -1,5 +1,6 @@
 using OrleansInference.Contracts.Inference;
 using OrleansInference.Grains.Batching;
+using OrleansInference.Grains.Caching;
 using OrleansInference.Grains.Catalog;
 using OrleansInference.Grains.Execution;
 
@@ -8,8 +9,9 @@ namespace OrleansInference.Grains.Models;
 /// <summary>A loaded model version: its sessions, its batcher and the catalog entry it was loaded from.</summary>
 internal sealed class ModelVersionRuntime : IAsyncDisposable
 {
-    public ModelVersionRuntime(CatalogEntry entry, IModelRunner runner, DynamicBatcher<BatchRequest, NamedTensor[]> batcher, bool batchable)
+    public ModelVersionRuntime(CatalogEntry entry, IModelRunner runner, DynamicBatcher<BatchRequest, NamedTensor[]> batcher, bool batchable, PredictionCache? cache)
     {
+        Cache = cache;
         Entry = entry;
         Runner = runner;
         Batcher = batcher;
@@ -25,6 +27,9 @@ internal sealed class ModelVersionRuntime : IAsyncDisposable
 
     /// <summary>True when every input has a dynamic first dimension, so requests can share a batch.</summary>
     public bool Batchable { get; }
+
+    /// <summary>Recent predict results, when the model's config enables caching.</summary>
+    public PredictionCache? Cache { get; }
 
     public string[] AllOutputs { get; }
 

@@ -30,6 +30,9 @@ public sealed record ModelConfig
     /// <summary>How outputs become a prediction, label and confidence.</summary>
     public PostprocessingConfig? Postprocessing { get; init; }
 
+    /// <summary>Predict result caching with a TTL; off when absent.</summary>
+    public CacheConfig? Cache { get; init; }
+
     /// <summary>Dynamic batching settings; defaults apply when absent.</summary>
     public BatchingConfig? Batching { get; init; }
 

@@ -42,6 +42,10 @@ public static class ModelConfigValidator
         }
 
         ValidateBatching(config.Batching, problems);
+        if (config.Cache is { } cache && (cache.TtlSeconds is < 0 or > 86_400 || cache.MaxEntries is < 1 or > 10_000_000))
+        {
+            problems.Add($"cache needs ttl_seconds between 0 and 86400 and max_entries between 1 and 10000000; got {cache.TtlSeconds} and {cache.MaxEntries}.");
+        }
         ValidateFeatures(config, problems);
         return problems;
     }

@@ -20,6 +20,7 @@ public sealed class ServingMetrics
     private readonly Histogram<double> _duration;
     private readonly Histogram<long> _batchRows;
     private readonly UpDownCounter<long> _loaded;
+    private readonly Counter<long> _cacheLookups;
 
     public ServingMetrics(IMeterFactory meterFactory)
     {
@@ -32,6 +33,7 @@ public sealed class ServingMetrics
         _batchRows = meter.CreateHistogram<long>(
             "oi.inference.batch.rows", "{row}", "Rows per executed batch.",
             advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096] });
+        _cacheLookups = meter.CreateCounter<long>("oi.cache.lookups", "{lookup}", "Predict result cache lookups by model, version and result (hit or miss).");
         _loaded = meter.CreateUpDownCounter<long>("oi.model.versions.loaded", "{version}", "Model versions loaded and warm on this silo.");
     }
 
@@ -47,6 +49,11 @@ public sealed class ServingMetrics
     /// <summary>Records one executed batch of <paramref name="rows"/> rows.</summary>
     public void RecordBatch(string model, string version, long rows) =>
         _batchRows.Record(rows, new KeyValuePair<string, object?>("model", model), new KeyValuePair<string, object?>("version", version));
+
+    /// <summary>Counts one result cache lookup.</summary>
+    public void RecordCacheLookup(string model, string version, bool hit) =>
+        _cacheLookups.Add(1, new KeyValuePair<string, object?>("model", model), new KeyValuePair<string, object?>("version", version),
+            new KeyValuePair<string, object?>("result", hit ? "hit" : "miss"));
 
     /// <summary>Counts a version becoming ready (+1) or unloading (-1).</summary>
     public void RecordLoaded(string model, string version, int delta) =>
