@@ -1,0 +1,42 @@
+using System.Collections.Concurrent;
+
+namespace OrleansInference.Grains.Experiments;
+
+/// <summary>
+/// Which experiment is active on each model (at most one), loaded from the store on first use and kept current by
+/// the experiment grains. The predict path reads it without locks; a model without an experiment costs one lookup.
+/// </summary>
+public sealed class ExperimentDirectory
+{
+    private readonly ConcurrentDictionary<string, string> _active = new(StringComparer.Ordinal);
+    private readonly Lazy<Task> _loaded;
+
+    public ExperimentDirectory(IExperimentStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        _loaded = new Lazy<Task>(() => LoadAsync(store));
+    }
+
+    /// <summary>Completes once the active experiments are loaded from the store.</summary>
+    public Task EnsureLoadedAsync() => _loaded.Value;
+
+    /// <summary>The active experiment on <paramref name="model"/>; call after <see cref="EnsureLoadedAsync"/>.</summary>
+    public bool TryGetActive(string model, out string experimentId) => _active.TryGetValue(model, out experimentId!);
+
+    /// <summary>Makes <paramref name="experimentId"/> the model's active experiment unless another one is; returns the holder.</summary>
+    public string Claim(string model, string experimentId) => _active.GetOrAdd(model, experimentId);
+
+    /// <summary>Removes <paramref name="experimentId"/> as the model's active experiment (if it is).</summary>
+    public void Release(string model, string experimentId) => _active.TryRemove(new KeyValuePair<string, string>(model, experimentId));
+
+    private async Task LoadAsync(IExperimentStore store)
+    {
+        foreach (var experiment in await store.ListAsync(CancellationToken.None))
+        {
+            if (experiment.IsActive)
+            {
+                _active[experiment.Model] = experiment.Id;
+            }
+        }
+    }
+}
