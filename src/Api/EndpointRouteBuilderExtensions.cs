@@ -1,3 +1,4 @@
+using OrleansInference.Api.Experiments;
 using OrleansInference.Api.Health;
 using OrleansInference.Api.KServe;
 using OrleansInference.Api.Management;
@@ -20,6 +21,7 @@ public static class EndpointRouteBuilderExtensions
         app.MapHealthEndpoints();
         app.MapModelManagementEndpoints();
         app.MapKServeEndpoints();
+        app.MapExperimentEndpoints();
         return app;
     }
 }
