@@ -72,13 +72,13 @@ internal static class ExperimentEndpoints
             return error;
         }
 
-        if (body!.Weights is null && body.Overrides is null)
+        if (body!.Weights is null && body.Overrides is null && body.ShadowVersion is null)
         {
-            return Problems.BadRequest("The body needs 'weights' (variant name to percentage) or 'overrides' (user id to variant name, null to remove).");
+            return Problems.BadRequest("The body needs 'weights' (variant name to percentage), 'overrides' (user id to variant name, null to remove) or 'shadow_version' (\"\" stops shadowing).");
         }
 
         await RequireAsync(grains, id, cancellationToken);
-        return ExperimentJson.Ok(await grains.GetGrain<IExperimentGrain>(id).UpdateAsync(new ExperimentUpdate(body.Weights, body.Overrides), cancellationToken));
+        return ExperimentJson.Ok(await grains.GetGrain<IExperimentGrain>(id).UpdateAsync(new ExperimentUpdate(body.Weights, body.Overrides, body.ShadowVersion), cancellationToken));
     });
 
     private static Task<IResult> RampAsync(string id, HttpRequest request, IGrainFactory grains, CancellationToken cancellationToken) => ExperimentBody.CallAsync(async () =>

@@ -179,9 +179,19 @@ public sealed partial class ExperimentGrain : Grain, IExperimentGrain
             }
         }
 
-        var updated = await SaveAsync(info with { Variants = variants, Overrides = overrides, State = state }, cancellationToken);
+        var shadow = info.ShadowVersion;
+        if (update.ShadowVersion is { } requested)
+        {
+            shadow = requested.Length == 0 ? null : requested;
+            if (shadow is not null && !_catalog.TryGet(info.Model, shadow, out _))
+            {
+                throw new ExperimentException(ExperimentErrorKind.NotFound, $"'shadow_version': model '{info.Model}' has no version '{shadow}'.");
+            }
+        }
+
+        var updated = await SaveAsync(info with { Variants = variants, Overrides = overrides, State = state, ShadowVersion = shadow }, cancellationToken);
         await AddEventAsync(ExperimentEventKinds.Updated,
-            $"Weights {string.Join(", ", variants.Select(v => $"{v.Name}={v.Weight}%"))}; {overrides.Count} overrides.", null, cancellationToken);
+            $"Weights {string.Join(", ", variants.Select(v => $"{v.Name}={v.Weight}%"))}; {overrides.Count} overrides; shadow {shadow ?? "none"}.", null, cancellationToken);
         return updated;
     }
 
