@@ -23,7 +23,7 @@ public sealed partial class ExperimentGrain
             significance.AddRange(Compare(v.Name, snapshots[baseline.Name], snapshots[v.Name], info.PlannedSampleSize));
         }
 
-        var shadow = info.ShadowVersion is { } version ? _shadow.Snapshot(version) : null;
+        var shadow = info.ShadowVersion is { } version ? Volatile.Read(ref _shadow).Snapshot(version) : null;
         return Task.FromResult(new ExperimentMetrics(Id, info.State, Interlocked.Read(ref _rollbacks), variants, shadow, significance));
     }
 

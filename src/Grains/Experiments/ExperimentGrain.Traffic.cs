@@ -48,7 +48,7 @@ public sealed partial class ExperimentGrain
     public ValueTask RecordShadowAsync(ShadowOutcome outcome, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-        _shadow.Record(outcome);
+        Volatile.Read(ref _shadow).Record(outcome);
         return ValueTask.CompletedTask;
     }
 }

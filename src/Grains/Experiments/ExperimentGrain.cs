@@ -24,7 +24,7 @@ public sealed partial class ExperimentGrain : Grain, IExperimentGrain
     private readonly TimeProvider _time;
     private readonly ExperimentOptions _options;
     private readonly ILogger<ExperimentGrain> _logger;
-    private readonly ShadowCounters _shadow = new();
+    private ShadowCounters _shadow = new();
     private ExperimentInfo? _info;
     private AssignmentTable? _table;
     private ImmutableDictionary<string, VariantCounters> _counters = ImmutableDictionary<string, VariantCounters>.Empty;
@@ -187,6 +187,12 @@ public sealed partial class ExperimentGrain : Grain, IExperimentGrain
             {
                 throw new ExperimentException(ExperimentErrorKind.NotFound, $"'shadow_version': model '{info.Model}' has no version '{shadow}'.");
             }
+        }
+
+        if (shadow != info.ShadowVersion)
+        {
+            // Agreement is per shadow version: a new one starts from zero.
+            Volatile.Write(ref _shadow, new ShadowCounters());
         }
 
         var updated = await SaveAsync(info with { Variants = variants, Overrides = overrides, State = state, ShadowVersion = shadow }, cancellationToken);
