@@ -61,6 +61,32 @@ public sealed class ExperimentGrainTests
     }
 
     [Fact]
+    public async Task RampTimer_AdvancesStepsWhenTheFakeClockMoves()
+    {
+        await using var harness = await ExperimentHarness.StartAsync();
+        try
+        {
+            var grain = harness.Experiment("timer");
+            await grain.CreateAsync(Definition("timer", ("control", "1", 100, true), ("candidate", "2", 0, false)), None);
+            await grain.StartRampAsync(new RampPlan("candidate", [10, 100], TimeSpan.FromMinutes(5), new Guardrails()), None);
+
+            harness.Time.Advance(TimeSpan.FromMinutes(5));
+            var stepped = await WaitForAsync(grain, i => i.Ramp!.StepIndex == 1);
+            Assert.Equal(100, stepped.Variants.Single(v => v.Name == "candidate").Weight);
+
+            harness.Time.Advance(TimeSpan.FromMinutes(5));
+            var completed = await WaitForAsync(grain, i => i.Ramp!.Completed);
+            Assert.Equal(ExperimentState.Ramping, completed.State);
+            var kinds = (await grain.GetEventsAsync(None)).Select(e => e.Kind).ToArray();
+            Assert.Equal([ExperimentEventKinds.Created, ExperimentEventKinds.RampStarted, ExperimentEventKinds.RampStep, ExperimentEventKinds.RampCompleted], kinds);
+        }
+        finally
+        {
+            harness.DeleteFolder();
+        }
+    }
+
+    [Fact]
     public async Task Definition_SurvivesRestart_WithTheSameAssignments()
     {
         var first = await ExperimentHarness.StartAsync();
@@ -150,6 +176,22 @@ public sealed class ExperimentGrainTests
         finally
         {
             harness.DeleteFolder();
+        }
+    }
+
+    private static async Task<ExperimentInfo> WaitForAsync(IExperimentGrain grain, Func<ExperimentInfo, bool> condition)
+    {
+        // The timer's turn runs on the grain host's scheduler after the fake clock fires it; wait for its effect.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            var info = (await grain.GetAsync(None))!;
+            if (condition(info))
+            {
+                return info;
+            }
+
+            await Task.Delay(10, timeout.Token);
         }
     }
 
