@@ -29,5 +29,6 @@ public sealed record ExperimentInfo(
     public bool IsActive => State is ExperimentState.Running or ExperimentState.Ramping or ExperimentState.RolledBack;
 
     /// <summary>The baseline variant.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public VariantDefinition Baseline => Variants.First(v => v.Baseline);
 }

@@ -12,7 +12,7 @@ public sealed partial class ExperimentEndToEndTests(ExperimentServerFixture fixt
     private readonly HttpClient _client = fixture.Client;
 
     [Fact]
-    public async Task Predict_UnderAnExperiment_NamesTheVariant_AndFeedbackUpdatesPerVariantAccuracy()
+    public async Task Predict_UnderAnExperiment_NamesTheVariant_FeedbackUpdatesPerVariantAccuracy_AndPromoteDeploys()
     {
         await PostAsync(_client, "api/v1/experiments", """
             {"id": "ab", "model": "bc-ab", "planned_sample_size": 10,
@@ -52,10 +52,14 @@ public sealed partial class ExperimentEndToEndTests(ExperimentServerFixture fixt
         await PostAsync(_client, "api/v1/feedback", """{"prediction_id": "0190aaaa-0000-7000-8000-000000000000", "label": "benign"}""", HttpStatusCode.NotFound);
         await PostAsync(_client, "api/v1/feedback", """{"prediction_id": "nope", "label": "benign"}""", HttpStatusCode.BadRequest);
 
-        await PostAsync(_client, "api/v1/experiments/ab/abort", """{"reason": "done"}""");
+        var promoted = await PostAsync(_client, "api/v1/experiments/ab/promote", """{"variant": "treatment"}""");
+        Assert.Equal("promoted", (string?)promoted["state"]);
         var after = await PostAsync(_client, "api/v1/predict", PredictBody("bc-ab", "user-1"));
         Assert.Null(after["experiment"]);
-        Assert.Equal("1", (string?)after["model_version"]);
+        Assert.Equal("2", (string?)after["model_version"]);
+        Assert.Equal("2", (string?)(await GetAsync(_client, "api/v1/models/bc-ab/deployment"))["version"]);
+        Assert.Contains((await GetAsync(_client, "api/v1/experiments/ab/events"))["events"]!.AsArray(), e => (string?)e!["kind"] == "promoted");
+        await PostAsync(_client, "api/v1/experiments/ab/abort", "{}", HttpStatusCode.Conflict);
     }
 
     [Fact]
