@@ -9,16 +9,35 @@ namespace OrleansInference.Grains.Experiments;
 public sealed class ExperimentDirectory
 {
     private readonly ConcurrentDictionary<string, string> _active = new(StringComparer.Ordinal);
-    private readonly Lazy<Task> _loaded;
+    private readonly IExperimentStore _store;
+    private readonly Lock _gate = new();
+    private Task? _loaded;
 
     public ExperimentDirectory(IExperimentStore store)
     {
         ArgumentNullException.ThrowIfNull(store);
-        _loaded = new Lazy<Task>(() => LoadAsync(store));
+        _store = store;
     }
 
-    /// <summary>Completes once the active experiments are loaded from the store.</summary>
-    public Task EnsureLoadedAsync() => _loaded.Value;
+    /// <summary>Completes once the active experiments are loaded from the store; a failed load is retried by the next caller.</summary>
+    public Task EnsureLoadedAsync()
+    {
+        var loaded = Volatile.Read(ref _loaded);
+        if (loaded is { IsFaulted: false, IsCanceled: false })
+        {
+            return loaded;
+        }
+
+        lock (_gate)
+        {
+            if (_loaded is null || _loaded.IsFaulted || _loaded.IsCanceled)
+            {
+                Volatile.Write(ref _loaded, LoadAsync(_store));
+            }
+
+            return _loaded;
+        }
+    }
 
     /// <summary>The active experiment on <paramref name="model"/>; call after <see cref="EnsureLoadedAsync"/>.</summary>
     public bool TryGetActive(string model, out string experimentId) => _active.TryGetValue(model, out experimentId!);
@@ -31,6 +50,7 @@ public sealed class ExperimentDirectory
 
     private async Task LoadAsync(IExperimentStore store)
     {
+        await Task.Yield();
         foreach (var experiment in await store.ListAsync(CancellationToken.None))
         {
             if (experiment.IsActive)
