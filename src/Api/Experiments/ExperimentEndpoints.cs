@@ -156,7 +156,7 @@ internal static class ExperimentEndpoints
 
     private static async Task<ExperimentInfo> RequireAsync(IGrainFactory grains, string id, CancellationToken cancellationToken)
     {
-        ExperimentValidatorGate.CheckId(id);
+        ExperimentValidatorGate.CheckId(id, fromPath: true);
         return await grains.GetGrain<IExperimentGrain>(id).GetAsync(cancellationToken)
             ?? throw new ExperimentException(ExperimentErrorKind.NotFound, $"Experiment '{id}' does not exist.");
     }

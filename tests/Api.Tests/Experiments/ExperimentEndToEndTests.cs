@@ -151,6 +151,9 @@ public sealed partial class ExperimentEndToEndTests(ExperimentServerFixture fixt
         await PostAsync(_client, "api/v1/experiments", """{"id": "v1", "model": "nope", "variants": [{"name": "a", "version": "1", "weight": 100, "baseline": true}]}""", HttpStatusCode.NotFound);
         await PostAsync(_client, "api/v1/experiments", """{"id": "v1", "model": "digits", "variants": [{"name": "a", "version": "5", "weight": 100, "baseline": true}]}""", HttpStatusCode.NotFound);
         await GetAsync(_client, "api/v1/experiments/unknown-experiment", HttpStatusCode.NotFound);
+        await GetAsync(_client, "api/v1/experiments/bad%20id", HttpStatusCode.NotFound);
+        var id = await PostAsync(_client, "api/v1/experiments", """{"id": "bad id", "model": "digits", "variants": [{"name": "a", "version": "1", "weight": 100, "baseline": true}]}""", HttpStatusCode.BadRequest);
+        Assert.Contains("'id'", (string?)id["detail"], StringComparison.Ordinal);
         await GetAsync(_client, "api/v1/experiments/unknown-experiment/metrics", HttpStatusCode.NotFound);
 
         await PostAsync(_client, "api/v1/experiments", """{"id": "v1", "model": "digits", "variants": [{"name": "a", "version": "1", "weight": 100, "baseline": true}]}""", HttpStatusCode.Created);
