@@ -1,3 +1,4 @@
+using OrleansInference.Api.Experiments;
 using OrleansInference.Api.Grpc;
 using OrleansInference.Api.Health;
 using OrleansInference.Api.KServe;
@@ -27,6 +28,7 @@ public static class EndpointRouteBuilderExtensions
         app.MapGrpcInferenceService();
         app.MapModelManagementEndpoints();
         app.MapKServeEndpoints();
+        app.MapExperimentEndpoints();
         return app;
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using OrleansInference.Grains.Experiments;
 using OrleansInference.Grains.Models;
 
 namespace OrleansInference.Silo;
@@ -13,6 +14,7 @@ public static class SiloServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddModelServing(configuration);
+        services.AddExperiments(configuration);
         services.AddSingleton<SiloStartup>();
         services.AddSingleton<IHostedService>(static sp => sp.GetRequiredService<SiloStartup>());
         return services;

@@ -7,6 +7,7 @@ using OrleansInference.Contracts.Grains;
 using OrleansInference.Contracts.Inference;
 using OrleansInference.Contracts.Models;
 using OrleansInference.Grains.Catalog;
+using OrleansInference.Grains.Experiments;
 using OrleansInference.Grains.Repository;
 
 namespace OrleansInference.Api.Predict;
@@ -19,7 +20,8 @@ internal static class PredictEndpoint
         IGrainFactory grains,
         ModelCatalog catalog,
         IOptions<ApiOptions> options,
-        TimeProvider time)
+        TimeProvider time,
+        ExperimentRouter experiments)
     {
         var started = Stopwatch.GetTimestamp();
         var cancellationToken = context.RequestAborted;
@@ -40,7 +42,8 @@ internal static class PredictEndpoint
             return Problems.NotFound($"Model '{envelope.Model}' is not registered. Registered models: {string.Join(", ", catalog.ModelNames)}.");
         }
 
-        var route = await grains.GetGrain<IModelGrain>(envelope.Model).ResolveAsync(envelope.Version, envelope.UserId, cancellationToken);
+        var experiment = await experiments.BeginAsync(envelope.Model, envelope.Version, envelope.UserId, cancellationToken);
+        var route = experiment?.Route ?? await grains.GetGrain<IModelGrain>(envelope.Model).ResolveAsync(envelope.Version, envelope.UserId, cancellationToken);
         if (!route.Found || !catalog.TryGet(envelope.Model, route.Version!, out var entry))
         {
             return Problems.NotFound(route.Error ?? $"Model '{envelope.Model}' has no version '{envelope.Version}'.");
@@ -51,12 +54,18 @@ internal static class PredictEndpoint
         try
         {
             var deadline = time.GetUtcNow().AddMilliseconds(entry.Config.Batching?.DefaultTimeoutMs ?? options.Value.DefaultDeadlineMs);
+            experiment?.CaptureFeatures(rows.AsSpan(0, rowCount * entry.Vectorizer.Columns), rowCount, entry.Vectorizer.Columns);
             var request = new PredictRequest(rows.AsMemory(0, rowCount * entry.Vectorizer.Columns), rowCount, entry.Vectorizer.Columns, RequestPriority.RealTime, deadline);
             result = await grains.GetGrain<IModelVersionGrain>(ModelKeys.VersionKey(entry.Name, entry.Version)).PredictAsync(request, cancellationToken);
         }
         finally
         {
             ArrayPool<float>.Shared.Return(rows);
+        }
+
+        if (experiment is not null)
+        {
+            await experiment.CompleteAsync(result, Stopwatch.GetElapsedTime(started).TotalMilliseconds, cancellationToken);
         }
 
         if (result.Status != InferenceStatus.Ok)
@@ -70,7 +79,7 @@ internal static class PredictEndpoint
         context.Response.ContentType = "application/json";
         using (var writer = new Utf8JsonWriter(context.Response.BodyWriter))
         {
-            PredictResponseWriter.Write(writer, result, singleRow, latencyMs);
+            PredictResponseWriter.Write(writer, result, singleRow, latencyMs, experiment);
         }
 
         await context.Response.BodyWriter.FlushAsync(cancellationToken);

@@ -1,21 +1,23 @@
 using System.Text.Json;
 using OrleansInference.Contracts.Models;
+using OrleansInference.Grains.Experiments;
 
 namespace OrleansInference.Api.Predict;
 
 /// <summary>
 /// Writes predict responses: one object for a single-row request, otherwise
 /// <c>{"model", "model_version", "predictions": [...]}</c>. Each row carries
-/// <c>prediction_id, prediction, label, confidence, latency_ms, model_version</c>.
+/// <c>prediction_id, prediction, label, confidence, latency_ms, model_version</c>,
+/// plus <c>experiment, variant</c> when an experiment routed the request.
 /// </summary>
 internal static class PredictResponseWriter
 {
-    public static void Write(Utf8JsonWriter writer, PredictResult result, bool singleRow, double latencyMs)
+    public static void Write(Utf8JsonWriter writer, PredictResult result, bool singleRow, double latencyMs, ExperimentRequest? experiment = null)
     {
         var rows = result.Rows ?? [];
         if (singleRow && rows.Count == 1)
         {
-            WriteRow(writer, result, rows[0], latencyMs);
+            WriteRow(writer, result, rows[0], latencyMs, experiment);
             return;
         }
 
@@ -26,17 +28,18 @@ internal static class PredictResponseWriter
         writer.WriteStartArray("predictions"u8);
         foreach (var row in rows)
         {
-            WriteRow(writer, result, row, latencyMs);
+            WriteRow(writer, result, row, latencyMs, experiment);
         }
 
         writer.WriteEndArray();
         writer.WriteEndObject();
     }
 
-    private static void WriteRow(Utf8JsonWriter writer, PredictResult result, RowPrediction row, double latencyMs)
+    private static void WriteRow(Utf8JsonWriter writer, PredictResult result, RowPrediction row, double latencyMs, ExperimentRequest? experiment)
     {
         writer.WriteStartObject();
-        writer.WriteString("prediction_id"u8, Guid.CreateVersion7());
+        var predictionId = Guid.CreateVersion7();
+        writer.WriteString("prediction_id"u8, predictionId);
         writer.WriteString("model"u8, result.ModelName);
         writer.WriteNumber("prediction"u8, row.Prediction);
         if (row.Label is not null)
@@ -75,6 +78,7 @@ internal static class PredictResponseWriter
             writer.WriteBoolean("cached"u8, true);
         }
 
+        experiment?.WriteRowFields(writer, predictionId, row);
         writer.WriteEndObject();
     }
 }

@@ -1,0 +1,8 @@
+namespace OrleansInference.Contracts.Experiments;
+
+/// <summary>Limits a canary must stay within; checked only once the candidate has <paramref name="MinSamples"/> requests.</summary>
+/// <param name="MaxErrorRateIncrease">Largest allowed candidate error rate minus baseline error rate, 0 to 1 (0.02 = two points).</param>
+/// <param name="MaxP99LatencyMs">Largest allowed candidate p99 latency in milliseconds; null for no absolute limit.</param>
+/// <param name="MaxP99Ratio">Largest allowed candidate p99 over baseline p99; null for no relative limit.</param>
+/// <param name="MinSamples">Candidate requests since the ramp started before any guardrail is evaluated.</param>
+public sealed record Guardrails(double MaxErrorRateIncrease = 0.02, double? MaxP99LatencyMs = null, double? MaxP99Ratio = null, int MinSamples = 100);
