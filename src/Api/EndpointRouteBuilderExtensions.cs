@@ -23,6 +23,9 @@ public static class EndpointRouteBuilderExtensions
         app.MapPost("/api/v1/predict", PredictEndpoint.HandleAsync)
             .WithName("Predict")
             .WithSummary("Predict one row or a list of rows with a model's serving version.");
+        app.MapPost("/api/v1/explain", Explain.ExplainEndpoint.HandleAsync)
+            .WithName("Explain")
+            .WithSummary("Explains one prediction: per-feature occlusion attributions against the training baseline.");
         app.MapHealthEndpoints();
         app.MapMetricsEndpoint(app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.AnonymousMetrics);
         app.MapGrpcInferenceService();

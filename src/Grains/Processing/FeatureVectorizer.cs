@@ -79,6 +79,12 @@ public sealed class FeatureVectorizer
         return null;
     }
 
+    /// <summary>
+    /// The reference value of a column for explanations: its configured default (the demo models use the training
+    /// mean), else the stored standardization mean, else 0.
+    /// </summary>
+    public float BaselineOf(int column) => _hasDefault[column] ? _defaults[column] : _mean?[column] ?? 0f;
+
     /// <summary>Standardizes complete raw rows in place (a no-op when the config has no standardization).</summary>
     public void Transform(Span<float> rows)
     {
