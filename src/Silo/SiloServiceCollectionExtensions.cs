@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using OrleansInference.Grains.BatchJobs;
 using OrleansInference.Grains.Models;
 
 namespace OrleansInference.Silo;
@@ -15,6 +16,7 @@ public static class SiloServiceCollectionExtensions
         services.AddModelServing(configuration);
         services.AddSingleton<SiloStartup>();
         services.AddSingleton<IHostedService>(static sp => sp.GetRequiredService<SiloStartup>());
+        services.AddBatchJobs(configuration);
         return services;
     }
 }
