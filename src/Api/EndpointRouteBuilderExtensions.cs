@@ -1,3 +1,4 @@
+using OrleansInference.Api.Batch;
 using OrleansInference.Api.Health;
 using OrleansInference.Api.KServe;
 using OrleansInference.Api.Management;
@@ -20,6 +21,7 @@ public static class EndpointRouteBuilderExtensions
         app.MapHealthEndpoints();
         app.MapModelManagementEndpoints();
         app.MapKServeEndpoints();
+        app.MapBatchJobEndpoints();
         return app;
     }
 }
