@@ -14,6 +14,9 @@ namespace OrleansInference.Grains.BatchJobs;
 /// </summary>
 public static class BatchOutputFormatter
 {
+    // Output files are data, not HTML: keep quotes and non-ASCII text readable.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>The header line of an output file (CSV only; empty for JSON Lines).</summary>
     public static ReadOnlySpan<byte> OutputHeader(BatchJobFormat format) =>
         format == BatchJobFormat.Csv ? "row_id,prediction,label,confidence\n"u8 : default;
@@ -27,7 +30,7 @@ public static class BatchOutputFormatter
     {
         if (format == BatchJobFormat.JsonLines)
         {
-            using var json = new Utf8JsonWriter(output);
+            using var json = new Utf8JsonWriter(output, WriterOptions);
             json.WriteStartObject();
             json.WriteNumber("row_id"u8, rowId);
             json.WriteNumber("prediction"u8, prediction.Prediction);
@@ -70,7 +73,7 @@ public static class BatchOutputFormatter
     {
         if (format == BatchJobFormat.JsonLines)
         {
-            using var json = new Utf8JsonWriter(output);
+            using var json = new Utf8JsonWriter(output, WriterOptions);
             json.WriteStartObject();
             json.WriteNumber("row_id"u8, rowId);
             json.WriteString("error"u8, error);
