@@ -14,6 +14,14 @@ public sealed class BatchJobPaths
         StateRoot = Resolve(o.StateRoot, environment.ContentRootPath);
     }
 
+    /// <summary>Creates the three folders if they do not exist.</summary>
+    public void EnsureCreated()
+    {
+        Directory.CreateDirectory(DataRoot);
+        Directory.CreateDirectory(OutputRoot);
+        Directory.CreateDirectory(StateRoot);
+    }
+
     /// <summary>Where inputs are read from.</summary>
     public string DataRoot { get; }
 

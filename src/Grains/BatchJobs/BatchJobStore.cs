@@ -20,7 +20,7 @@ public sealed partial class BatchJobStore
 
     public BatchJobStore(BatchJobPaths paths)
     {
-        Directory.CreateDirectory(paths.StateRoot);
+        paths.EnsureCreated();
         _connectionString = new SqliteConnectionStringBuilder { DataSource = paths.DatabasePath, Pooling = true }.ToString();
     }
 

@@ -102,6 +102,12 @@ public sealed class BatchJobSubmitter(
             id, request.IdempotencyKey, entry.Name, entry.Version, input.Path, input.Format, outputFormat, outputPath, chunkRows,
             request.CallbackUrl, BatchJobState.Queued, time.GetUtcNow(), Webhook: request.CallbackUrl is null ? WebhookState.None : WebhookState.Pending);
         var (job, created) = await store.CreateAsync(record, cancellationToken);
+        if (!created && request.InlineRecords is not null)
+        {
+            // Lost a race on the idempotency key: the uploaded copy belongs to no job.
+            Directory.Delete(paths.WorkDirectory(id), recursive: true);
+        }
+
         var status = await grains.GetGrain<IBatchJobGrain>(job.Id).StartAsync(cancellationToken);
         return new BatchJobSubmitResult(status, created);
     }
