@@ -124,6 +124,8 @@ public sealed class BatchJobEndToEndTests(BatchServerFixture fixture) : IClassFi
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         using var output = await _client.GetAsync($"api/v1/batch/{jobId}/output");
         Assert.Equal(HttpStatusCode.Conflict, output.StatusCode);
+        Assert.False(Directory.Exists(Path.Combine(fixture.Root, "state", "jobs", jobId)), "the cancelled job's chunk parts should be removed");
+        Assert.False(Directory.Exists(Path.Combine(fixture.OutputRoot, jobId)), "a cancelled job should leave no output");
     }
 
     [Theory]

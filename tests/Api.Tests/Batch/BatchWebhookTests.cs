@@ -24,8 +24,11 @@ public sealed class BatchWebhookTests(BatchServerFixture fixture) : IClassFixtur
 
         var attempts = receiver.Deliveries.ToArray();
         Assert.Equal(3, attempts.Length);
-        Assert.True(attempts[2].ReceivedAt - attempts[1].ReceivedAt >= attempts[1].ReceivedAt - attempts[0].ReceivedAt - TimeSpan.FromMilliseconds(20),
-            "the wait before the second retry should be about twice the first");
+        // Backoff starts at 50 ms and doubles: the waits are at least 50 ms and 100 ms (lower bounds only; the machine may be slow).
+        var firstWait = attempts[1].ReceivedAt - attempts[0].ReceivedAt;
+        var secondWait = attempts[2].ReceivedAt - attempts[1].ReceivedAt;
+        Assert.True(firstWait >= TimeSpan.FromMilliseconds(45), $"first retry after {firstWait.TotalMilliseconds} ms; expected at least 50 ms");
+        Assert.True(secondWait >= TimeSpan.FromMilliseconds(95), $"second retry after {secondWait.TotalMilliseconds} ms; expected at least 100 ms");
         var expected = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(BatchServerFixture.Secret), accepted.Body));
         Assert.All(attempts, a => Assert.Equal(expected, a.Signature));
         var body = JsonNode.Parse(accepted.Body)!;
