@@ -32,9 +32,13 @@ internal sealed class BatchJobOptionsValidator : IValidateOptions<BatchJobOption
             }
         }
 
-        if (PathsOverlap(options.DataRoot, options.StateRoot))
+        // Clients name files under DataRoot and OutputRoot; the job database and parts must be out of their reach.
+        foreach (var (key, root) in new[] { ("DataRoot", options.DataRoot), ("OutputRoot", options.OutputRoot) })
         {
-            Add($"BatchJobs:StateRoot ('{options.StateRoot}') must not be BatchJobs:DataRoot ('{options.DataRoot}').");
+            if (PathsOverlap(root, options.StateRoot))
+            {
+                Add($"BatchJobs:StateRoot ('{options.StateRoot}') must not be, contain or lie inside BatchJobs:{key} ('{root}').");
+            }
         }
 
         return problems is null ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
@@ -42,7 +46,16 @@ internal sealed class BatchJobOptionsValidator : IValidateOptions<BatchJobOption
         void Add(string problem) => (problems ??= []).Add(problem);
     }
 
-    private static bool PathsOverlap(string? a, string? b) =>
-        !string.IsNullOrEmpty(a) && !string.IsNullOrEmpty(b) &&
-        string.Equals(Path.GetFullPath(a).TrimEnd('/'), Path.GetFullPath(b).TrimEnd('/'), StringComparison.Ordinal);
+    private static bool PathsOverlap(string? a, string? b)
+    {
+        if (string.IsNullOrEmpty(a) || string.IsNullOrEmpty(b))
+        {
+            return false;
+        }
+
+        // Relative roots share the content root, so comparing them resolved against any one folder is enough.
+        var x = Path.GetFullPath(a).TrimEnd('/') + "/";
+        var y = Path.GetFullPath(b).TrimEnd('/') + "/";
+        return x.StartsWith(y, StringComparison.Ordinal) || y.StartsWith(x, StringComparison.Ordinal);
+    }
 }

@@ -60,6 +60,29 @@ public sealed class BatchJobEndToEndTests(BatchServerFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task Submit_JsonLinesFile_InfersTheFormatAndWritesToTheRequestedOutput()
+    {
+        var lines = Enumerable.Range(0, 50).Select(i => BatchTestData.Record(i).ToJsonString());
+        await File.WriteAllLinesAsync(Path.Combine(fixture.DataRoot, "records.jsonl"), lines);
+
+        var jobId = await BatchJobClient.SubmitAcceptedAsync(_client, new JsonObject
+        {
+            ["model"] = "breast-cancer", ["version"] = "1", ["input_uri"] = "records.jsonl", ["output_uri"] = "reports/scored.jsonl", ["batch_size"] = 7,
+        });
+        var status = await BatchJobClient.WaitFinalAsync(_client, jobId, TimeSpan.FromSeconds(60));
+
+        Assert.True((string?)status["state"] == "succeeded", status.ToJsonString());
+        Assert.Equal("1", (string?)status["version"]);
+        Assert.Equal("jsonl", (string?)status["format"]);
+        Assert.Equal(8, (int)status["chunks_total"]!);
+        Assert.Equal(Path.Combine(fixture.OutputRoot, "reports", "scored.jsonl"), (string?)status["output_path"]);
+        var expected = await BatchTestData.PredictDirectlyAsync(_client, "1");
+        var output = (await File.ReadAllLinesAsync((string)status["output_path"]!)).Select(l => JsonNode.Parse(l)!).ToList();
+        Assert.Equal(Enumerable.Range(0, 50), output.Select(o => (int)o["row_id"]!));
+        Assert.All(output, o => Assert.Equal(expected[(int)o["row_id"]!].Label, (string?)o["label"]));
+    }
+
+    [Fact]
     public async Task Submit_SameIdempotencyKey_ReturnsTheSameJob()
     {
         var body = new JsonObject { ["model"] = "breast-cancer", ["inputs"] = new JsonArray(BatchTestData.Record(0)), ["format"] = "csv" };
