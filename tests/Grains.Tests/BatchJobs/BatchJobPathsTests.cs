@@ -36,6 +36,34 @@ public sealed class BatchJobPathsTests
     }
 
     [Fact]
+    public void TryResolveInput_refuses_links_that_lead_outside_the_root()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "oi-paths-" + Guid.NewGuid().ToString("N"));
+        var outside = root + "-outside";
+        Directory.CreateDirectory(Path.Combine(root, "in", "real"));
+        Directory.CreateDirectory(outside);
+        try
+        {
+            File.WriteAllText(Path.Combine(outside, "secret.csv"), "a\n1\n");
+            File.WriteAllText(Path.Combine(root, "in", "real", "ok.csv"), "a\n1\n");
+            Directory.CreateSymbolicLink(Path.Combine(root, "in", "escape"), outside);
+            File.CreateSymbolicLink(Path.Combine(root, "in", "secret.csv"), Path.Combine(outside, "secret.csv"));
+            Directory.CreateSymbolicLink(Path.Combine(root, "in", "alias"), Path.Combine(root, "in", "real"));
+            var paths = new BatchJobPaths(Options.Create(new BatchJobOptions { DataRoot = Path.Combine(root, "in") }), new Environment(root));
+
+            Assert.False(paths.TryResolveInput("escape/secret.csv", out _, out _));
+            Assert.False(paths.TryResolveInput("secret.csv", out _, out _));
+            Assert.True(paths.TryResolveInput("alias/ok.csv", out _, out var error), error);
+            Assert.True(paths.TryResolveInput("real/new.csv", out _, out error), error);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+            Directory.Delete(outside, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Relative_roots_resolve_against_the_content_root() =>
         Assert.Equal("/app/state/batch-jobs.db", Paths.DatabasePath);
 
