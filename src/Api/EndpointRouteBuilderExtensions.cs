@@ -1,3 +1,4 @@
+using OrleansInference.Api.Batch;
 using OrleansInference.Api.Experiments;
 using OrleansInference.Api.Grpc;
 using OrleansInference.Api.Health;
@@ -32,6 +33,7 @@ public static class EndpointRouteBuilderExtensions
         app.MapModelManagementEndpoints();
         app.MapKServeEndpoints();
         app.MapExperimentEndpoints();
+        app.MapBatchJobEndpoints();
         return app;
     }
 }

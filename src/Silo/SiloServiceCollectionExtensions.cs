@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using OrleansInference.Grains.BatchJobs;
 using OrleansInference.Grains.Experiments;
 using OrleansInference.Grains.Models;
 
@@ -17,6 +18,7 @@ public static class SiloServiceCollectionExtensions
         services.AddExperiments(configuration);
         services.AddSingleton<SiloStartup>();
         services.AddSingleton<IHostedService>(static sp => sp.GetRequiredService<SiloStartup>());
+        services.AddBatchJobs(configuration);
         return services;
     }
 }

@@ -1,0 +1,52 @@
+namespace OrleansInference.Contracts.BatchJobs;
+
+/// <summary>A snapshot of a batch job's progress.</summary>
+/// <param name="JobId">The job's identifier.</param>
+/// <param name="Model">The model name.</param>
+/// <param name="Version">The model version every row is scored with (resolved at submission).</param>
+/// <param name="State">Where the job is in its life cycle.</param>
+/// <param name="Format">The output format.</param>
+/// <param name="RowsTotal">Input rows; null until the input has been planned.</param>
+/// <param name="RowsDone">Rows processed (predicted or rejected) in checkpointed chunks.</param>
+/// <param name="ErrorCount">Rows rejected by validation so far.</param>
+/// <param name="ChunksTotal">Chunks the input was split into; null until planned.</param>
+/// <param name="ChunksDone">Chunks checkpointed.</param>
+/// <param name="RowsPerSecond">Throughput of the current run; null before the first chunk of the run finishes.</param>
+/// <param name="EstimatedRemaining">Time left at the current throughput; null when unknown or finished.</param>
+/// <param name="CreatedAt">When the job was submitted.</param>
+/// <param name="StartedAt">When processing first started.</param>
+/// <param name="FinishedAt">When the job reached a final state.</param>
+/// <param name="Error">Why the job failed, when it did.</param>
+/// <param name="OutputPath">The merged output file on the server; set once the job succeeded.</param>
+/// <param name="ErrorsPath">The rejected-rows file on the server; set once the job succeeded.</param>
+public sealed record BatchJobStatus(
+    string JobId,
+    string Model,
+    string Version,
+    BatchJobState State,
+    BatchJobFormat Format,
+    long? RowsTotal,
+    long RowsDone,
+    long ErrorCount,
+    int? ChunksTotal,
+    int ChunksDone,
+    double? RowsPerSecond,
+    TimeSpan? EstimatedRemaining,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    string? Error,
+    string? OutputPath,
+    string? ErrorsPath)
+{
+    /// <summary>True for Succeeded, Failed and Cancelled.</summary>
+    public bool IsFinal => State is BatchJobState.Succeeded or BatchJobState.Failed or BatchJobState.Cancelled;
+
+    /// <summary>Fraction of rows done, 0 to 1; null until planned.</summary>
+    public double? Progress => RowsTotal switch
+    {
+        null => null,
+        0 => State == BatchJobState.Succeeded ? 1 : 0,
+        var total => Math.Min(1, (double)RowsDone / total.Value),
+    };
+}

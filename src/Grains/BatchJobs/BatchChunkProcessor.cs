@@ -1,0 +1,136 @@
+using System.Buffers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
+using OrleansInference.Contracts.BatchJobs;
+using OrleansInference.Contracts.Grains;
+using OrleansInference.Contracts.Inference;
+using OrleansInference.Contracts.Models;
+using OrleansInference.Grains.Catalog;
+using OrleansInference.Grains.Repository;
+
+namespace OrleansInference.Grains.BatchJobs;
+
+/// <summary>
+/// Processes one chunk: reads its lines, parses each record (rejected records go to the errors part with the reason),
+/// scores the valid rows in one call to the model version's large-batch path at offline priority, and writes the
+/// output and errors parts atomically. Transient model statuses (queue full, unavailable, deadline) are retried.
+/// </summary>
+public sealed partial class BatchChunkProcessor(IGrainFactory grains, TimeProvider time, ILogger<BatchChunkProcessor> logger)
+{
+    private const int MaxAttempts = 30;
+
+    /// <summary>Processes <paramref name="chunk"/> and returns its checkpoint once both parts are on disk.</summary>
+    public async Task<ChunkCheckpoint> ProcessAsync(
+        BatchJobRecord job, CatalogEntry entry, IBatchRowParser parser, SafeFileHandle input, BatchChunk chunk, string workDirectory, CancellationToken cancellationToken)
+    {
+        var columns = entry.Vectorizer.Columns;
+        var bytes = ArrayPool<byte>.Shared.Rent(Math.Max(1, chunk.Length));
+        var features = ArrayPool<float>.Shared.Rent(Math.Max(1, chunk.Rows * columns));
+        var rowIds = ArrayPool<long>.Shared.Rent(Math.Max(1, chunk.Rows));
+        var errors = new ArrayBufferWriter<byte>();
+        var output = new ArrayBufferWriter<byte>(chunk.Rows * 48 + 64);
+        try
+        {
+            var read = 0;
+            while (read < chunk.Length)
+            {
+                var n = await RandomAccess.ReadAsync(input, bytes.AsMemory(read, chunk.Length - read), chunk.Offset + read, cancellationToken);
+                if (n == 0)
+                {
+                    throw new BatchJobException($"Input '{job.InputPath}' is shorter than when the job was planned; it changed while the job ran.");
+                }
+
+                read += n;
+            }
+
+            int records = 0, valid = 0, rejected = 0;
+            var span = bytes.AsSpan(0, chunk.Length);
+            while (!span.IsEmpty)
+            {
+                var end = span.IndexOf((byte)'\n');
+                var line = end < 0 ? span : span[..end];
+                span = end < 0 ? default : span[(end + 1)..];
+                if (line.Trim(" \r\t"u8).IsEmpty)
+                {
+                    continue;
+                }
+
+                if (records == chunk.Rows)
+                {
+                    records++;
+                    break;
+                }
+
+                var rowId = chunk.FirstRow + records++;
+                var error = parser.Parse(line, features.AsSpan(valid * columns, columns));
+                if (error is null)
+                {
+                    rowIds[valid++] = rowId;
+                }
+                else
+                {
+                    rejected++;
+                    BatchOutputFormatter.WriteError(errors, job.OutputFormat, rowId, error);
+                }
+            }
+
+            if (records != chunk.Rows)
+            {
+                throw new BatchJobException($"Chunk {chunk.Index} of input '{job.InputPath}' holds {records} records, not the {chunk.Rows} planned; the file changed while the job ran.");
+            }
+
+            if (valid > 0)
+            {
+                var predictions = await PredictAsync(job, entry, features.AsMemory(0, valid * columns), valid, chunk.Index, cancellationToken);
+                for (var i = 0; i < valid; i++)
+                {
+                    BatchOutputFormatter.WritePrediction(output, job.OutputFormat, rowIds[i], predictions[i]);
+                }
+            }
+
+            await BatchJobFiles.WriteAtomicallyAsync(BatchJobFiles.ErrorsPart(workDirectory, chunk.Index), (s, ct) => s.WriteAsync(errors.WrittenMemory, ct).AsTask(), cancellationToken);
+            await BatchJobFiles.WriteAtomicallyAsync(BatchJobFiles.OutputPart(workDirectory, chunk.Index), (s, ct) => s.WriteAsync(output.WrittenMemory, ct).AsTask(), cancellationToken);
+            return new ChunkCheckpoint(chunk.Index, chunk.Rows, rejected);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+            ArrayPool<float>.Shared.Return(features);
+            ArrayPool<long>.Shared.Return(rowIds);
+        }
+    }
+
+    private async Task<IReadOnlyList<RowPrediction>> PredictAsync(
+        BatchJobRecord job, CatalogEntry entry, ReadOnlyMemory<float> features, int rows, int chunk, CancellationToken cancellationToken)
+    {
+        var key = ModelKeys.VersionKey(entry.Name, entry.Version);
+        var grain = grains.GetGrain<IModelVersionGrain>(key);
+        for (var attempt = 1; ; attempt++)
+        {
+            var deadline = time.GetUtcNow().AddMinutes(5);
+            var result = await grain.PredictAsync(new PredictRequest(features, rows, entry.Vectorizer.Columns, RequestPriority.Offline, deadline), cancellationToken);
+            switch (result.Status)
+            {
+                case InferenceStatus.Ok when result.Rows is { } predictions && predictions.Count == rows:
+                    return predictions;
+                case InferenceStatus.QueueFull or InferenceStatus.Unavailable or InferenceStatus.DeadlineExceeded when attempt < MaxAttempts:
+                    var wait = result.RetryAfter ?? TimeSpan.FromMilliseconds(200);
+                    wait = TimeSpan.FromMilliseconds(Math.Clamp(wait.TotalMilliseconds, 50, 5000));
+                    Log.Retrying(logger, job.Id, chunk, key, result.Status, wait);
+                    await Task.Delay(wait, time, cancellationToken);
+                    break;
+                case InferenceStatus.Cancelled:
+                    cancellationToken.ThrowIfCancellationRequested();
+                    throw new OperationCanceledException($"Scoring chunk {chunk} of batch job '{job.Id}' was cancelled.");
+                default:
+                    throw new BatchJobException($"Model '{key}' failed on chunk {chunk} ({result.Status}): {result.Error ?? "no predictions returned"}");
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 4010, Level = LogLevel.Debug, Message = "Batch job {JobId} chunk {Chunk}: model {Model} answered {Status}; retrying in {Wait}.")]
+        public static partial void Retrying(ILogger logger, string jobId, int chunk, string model, InferenceStatus status, TimeSpan wait);
+    }
+}

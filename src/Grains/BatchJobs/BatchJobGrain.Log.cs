@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace OrleansInference.Grains.BatchJobs;
+
+/// <summary>Source-generated logs of the batch job grain (event ids 4000–4009).</summary>
+public sealed partial class BatchJobGrain
+{
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "Batch job {JobId} running on {Model}/{Version}: {Rows} rows in {Chunks} chunks, {Pending} to process.")]
+        public static partial void Running(ILogger logger, string jobId, string model, string version, long rows, int chunks, int pending);
+
+        [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Batch job {JobId} succeeded: {Rows} rows, {Errors} rejected, {Seconds:0.0} s in this run.")]
+        public static partial void Succeeded(ILogger logger, string jobId, long rows, long errors, double seconds);
+
+        [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "Batch job {JobId} failed: {Reason}")]
+        public static partial void Failed(ILogger logger, string jobId, string reason);
+
+        [LoggerMessage(EventId = 4003, Level = LogLevel.Error, Message = "Batch job {JobId} failed unexpectedly.")]
+        public static partial void Crashed(ILogger logger, string jobId, Exception exception);
+
+        [LoggerMessage(EventId = 4004, Level = LogLevel.Information, Message = "Batch job {JobId} was cancelled after {Rows} rows.")]
+        public static partial void Cancelled(ILogger logger, string jobId, long rows);
+
+        [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "Batch job {JobId}: could not write or remove working files: {Reason}")]
+        public static partial void CleanupFailed(ILogger logger, string jobId, string reason);
+    }
+}

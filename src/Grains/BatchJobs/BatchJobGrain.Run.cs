@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Text.Json;
+using OrleansInference.Contracts.BatchJobs;
+using OrleansInference.Grains.Catalog;
+
+namespace OrleansInference.Grains.BatchJobs;
+
+/// <summary>The job run: plan, fan out pending chunks, checkpoint, merge, finish, notify.</summary>
+public sealed partial class BatchJobGrain
+{
+    private static readonly TimeSpan CatalogWait = TimeSpan.FromMinutes(2);
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var job = Volatile.Read(ref _record)!;
+        try
+        {
+            var entry = await WaitForModelAsync(job, cancellationToken);
+            BatchInputPlan plan;
+            try
+            {
+                plan = await BatchInputPlanner.PlanAsync(job.InputPath, job.InputFormat == BatchJobFormat.Csv, job.ChunkRows, cancellationToken);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
+            {
+                throw new BatchJobException($"Input '{job.InputPath}' could not be read: {ex.Message}", ex);
+            }
+
+            var parser = CreateParser(job, entry, plan);
+            var now = _time.GetUtcNow();
+            await _store.MarkRunningAsync(job.Id, plan.RowsTotal, plan.Chunks.Count, now, cancellationToken);
+            job = job with { State = BatchJobState.Running, RowsTotal = plan.RowsTotal, ChunksTotal = plan.Chunks.Count, StartedAt = job.StartedAt ?? now };
+            Volatile.Write(ref _record, job);
+            await LoadCheckpointsAsync(cancellationToken);
+            var done = (await _store.GetCheckpointsAsync(job.Id, cancellationToken)).Select(c => c.Index).ToHashSet();
+            var pending = plan.Chunks.Where(c => !done.Contains(c.Index)).ToList();
+            Interlocked.Exchange(ref _rowsAtRunStart, Interlocked.Read(ref _rowsDone));
+            Interlocked.Exchange(ref _runStartTimestamp, Stopwatch.GetTimestamp());
+            Log.Running(_logger, job.Id, job.Model, job.Version, plan.RowsTotal, plan.Chunks.Count, pending.Count);
+            CheckErrorBudget(job);
+
+            var workDirectory = _paths.WorkDirectory(job.Id);
+            using (var input = File.OpenHandle(job.InputPath, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous))
+            {
+                var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelChunks, CancellationToken = cancellationToken };
+                await Parallel.ForEachAsync(pending, parallel, async (chunk, ct) =>
+                {
+                    var checkpoint = await _processor.ProcessAsync(job, entry, parser, input, chunk, workDirectory, ct);
+                    await _store.CheckpointAsync(job.Id, checkpoint, ct);
+                    Interlocked.Add(ref _rowsDone, checkpoint.Rows);
+                    Interlocked.Add(ref _errors, checkpoint.Errors);
+                    Interlocked.Increment(ref _chunksDone);
+                    CheckErrorBudget(job);
+                });
+            }
+
+            await BatchOutputMerger.MergeAsync(job, workDirectory, plan.Chunks.Count, cancellationToken);
+            await FinishAsync(BatchJobState.Succeeded, null, cancellationToken);
+            var seconds = Stopwatch.GetElapsedTime(Interlocked.Read(ref _runStartTimestamp)).TotalSeconds;
+            var rejected = Interlocked.Read(ref _errors);
+            Log.Succeeded(_logger, job.Id, plan.RowsTotal, rejected, seconds);
+        }
+        catch (BatchJobException ex)
+        {
+            Log.Failed(_logger, job.Id, ex.Message);
+            await TryWriteErrorsSoFarAsync();
+            await FinishAsync(BatchJobState.Failed, ex.Message, CancellationToken.None);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped by cancellation (the caller records it) or by deactivation (the job resumes at the next start).
+            return;
+        }
+        catch (Exception ex)
+        {
+            Log.Crashed(_logger, job.Id, ex);
+            await FinishAsync(BatchJobState.Failed, $"The job failed unexpectedly: {ex.Message}", CancellationToken.None);
+        }
+
+        await NotifyAsync(cancellationToken);
+    }
+
+    private async Task TryWriteErrorsSoFarAsync()
+    {
+        var job = Volatile.Read(ref _record)!;
+        try
+        {
+            await BatchOutputMerger.MergeErrorsSoFarAsync(job, _paths.WorkDirectory(job.Id), CancellationToken.None);
+        }
+        catch (IOException ex)
+        {
+            Log.CleanupFailed(_logger, job.Id, ex.Message);
+        }
+    }
+
+    private async Task<CatalogEntry> WaitForModelAsync(BatchJobRecord job, CancellationToken cancellationToken)
+    {
+        // After a restart the catalog is still being built while unfinished jobs resume.
+        var started = _time.GetTimestamp();
+        while (true)
+        {
+            if (_catalog.TryGet(job.Model, job.Version, out var entry))
+            {
+                return entry;
+            }
+
+            if (_time.GetElapsedTime(started) > CatalogWait)
+            {
+                throw new BatchJobException($"Model '{job.Model}/{job.Version}' is not registered any more.");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), _time, cancellationToken);
+        }
+    }
+
+    private static IBatchRowParser CreateParser(BatchJobRecord job, CatalogEntry entry, BatchInputPlan plan)
+    {
+        if (job.InputFormat == BatchJobFormat.JsonLines)
+        {
+            return new JsonLinesRowParser(entry.Vectorizer);
+        }
+
+        return CsvRowParser.Create(plan.Header!, entry.Vectorizer, job.Model, out var error) ?? throw new BatchJobException(error!);
+    }
+
+    private void CheckErrorBudget(BatchJobRecord job)
+    {
+        var errors = Interlocked.Read(ref _errors);
+        var budget = _options.MaxErrorsFraction * (job.RowsTotal ?? 0);
+        if (errors > budget)
+        {
+            throw new BatchJobException(
+                $"{errors} rows were rejected, more than the error budget of {budget:0.##} ({_options.MaxErrorsFraction:P1} of {job.RowsTotal} rows); see the errors file for the reasons.");
+        }
+    }
+
+    private async Task FinishAsync(BatchJobState state, string? error, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var job = Volatile.Read(ref _record)!;
+        await _store.FinishAsync(job.Id, state, error, now, cancellationToken);
+        Volatile.Write(ref _record, job with { State = state, Error = error, FinishedAt = now });
+        try
+        {
+            Directory.Delete(_paths.WorkDirectory(job.Id), recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+        catch (IOException ex)
+        {
+            Log.CleanupFailed(_logger, job.Id, ex.Message);
+        }
+    }
+
+    private async Task NotifyAsync(CancellationToken cancellationToken)
+    {
+        var job = Volatile.Read(ref _record)!;
+        if (job.CallbackUrl is null || job.Webhook != WebhookState.Pending)
+        {
+            return;
+        }
+
+        var body = JsonSerializer.SerializeToUtf8Bytes(BatchJobWebhookBody.From(Status()!), BatchJobJsonContext.Default.BatchJobWebhookBody);
+        bool delivered;
+        try
+        {
+            delivered = await _webhooks.SendAsync(job.Id, job.CallbackUrl, body, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var state = delivered ? WebhookState.Delivered : WebhookState.Failed;
+        await _store.SetWebhookAsync(job.Id, state, CancellationToken.None);
+        Volatile.Write(ref _record, Volatile.Read(ref _record)! with { Webhook = state });
+    }
+}

@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansInference.Contracts.BatchJobs;
+using OrleansInference.Grains.Catalog;
+using OrleansInference.Grains.Hosting;
+
+namespace OrleansInference.Grains.BatchJobs;
+
+/// <summary>
+/// One batch job (key: job id). The store holds the job's definition, outcome and chunk checkpoints; this activation
+/// runs the job in the background (not as a turn, so status reads and cancellation are never blocked by it) and keeps
+/// itself from idle collection while it runs. Deactivation (shutdown) stops the workers without changing the job's
+/// state, so the next start resumes it from its checkpoints.
+/// </summary>
+public sealed partial class BatchJobGrain : Grain, IBatchJobGrain
+{
+    private readonly BatchJobStore _store;
+    private readonly BatchJobPaths _paths;
+    private readonly ModelCatalog _catalog;
+    private readonly BatchChunkProcessor _processor;
+    private readonly BatchWebhookSender _webhooks;
+    private readonly BatchJobOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<BatchJobGrain> _logger;
+    private BatchJobRecord? _record;
+    private Task? _run;
+    private CancellationTokenSource? _runCancellation;
+    private IDisposable? _keepAlive;
+    private long _rowsDone;
+    private long _errors;
+    private int _chunksDone;
+    private long _rowsAtRunStart;
+    private long _runStartTimestamp;
+
+    public BatchJobGrain(
+        BatchJobStore store, BatchJobPaths paths, ModelCatalog catalog, BatchChunkProcessor processor, BatchWebhookSender webhooks,
+        IOptions<BatchJobOptions> options, TimeProvider time, ILogger<BatchJobGrain> logger)
+    {
+        _store = store;
+        _paths = paths;
+        _catalog = catalog;
+        _processor = processor;
+        _webhooks = webhooks;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+    }
+
+    private string JobId => GrainId.Key;
+
+    /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _record = await _store.GetAsync(JobId, cancellationToken);
+        if (_record is not null)
+        {
+            await LoadCheckpointsAsync(cancellationToken);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<BatchJobStatus?> StartAsync(CancellationToken cancellationToken)
+    {
+        _record ??= await _store.GetAsync(JobId, cancellationToken);
+        if (_record is null)
+        {
+            return null;
+        }
+
+        if (_run is null || _run.IsCompleted)
+        {
+            var final = Status()!.IsFinal;
+            if (!final || _record.Webhook == WebhookState.Pending)
+            {
+                _runCancellation?.Dispose();
+                _runCancellation = new CancellationTokenSource();
+                var token = _runCancellation.Token;
+                _keepAlive ??= RegisterGrainTimer(KeepAliveAsync, TimeSpan.Zero, TimeSpan.FromSeconds(30));
+                _run = final ? Task.Run(() => NotifyAsync(token), CancellationToken.None) : Task.Run(() => RunAsync(token), CancellationToken.None);
+            }
+        }
+
+        return Status();
+    }
+
+    /// <inheritdoc />
+    public async Task<BatchJobStatus?> GetStatusAsync(CancellationToken cancellationToken)
+    {
+        _record ??= await _store.GetAsync(JobId, cancellationToken);
+        return Status();
+    }
+
+    /// <inheritdoc />
+    public async Task<BatchJobStatus?> CancelAsync(CancellationToken cancellationToken)
+    {
+        _record ??= await _store.GetAsync(JobId, cancellationToken);
+        if (_record is null || Status()!.IsFinal)
+        {
+            return Status();
+        }
+
+        await StopRunAsync(cancellationToken);
+        if (Volatile.Read(ref _record)!.State is BatchJobState.Queued or BatchJobState.Running)
+        {
+            await FinishAsync(BatchJobState.Cancelled, "The job was cancelled by a client.", cancellationToken);
+            var rows = Interlocked.Read(ref _rowsDone);
+            Log.Cancelled(_logger, JobId, rows);
+            if (_record.CallbackUrl is not null)
+            {
+                await StartAsync(cancellationToken);
+            }
+        }
+
+        return Status();
+    }
+
+    /// <inheritdoc />
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _keepAlive?.Dispose();
+        await StopRunAsync(cancellationToken);
+        _runCancellation?.Dispose();
+    }
+
+    private async Task StopRunAsync(CancellationToken cancellationToken)
+    {
+        if (_run is { IsCompleted: false } run)
+        {
+            await _runCancellation!.CancelAsync();
+            try
+            {
+                await run.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+            }
+        }
+    }
+
+    private Task KeepAliveAsync(CancellationToken cancellationToken)
+    {
+        if (_run is { IsCompleted: false })
+        {
+            DelayDeactivation(TimeSpan.FromMinutes(2));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task LoadCheckpointsAsync(CancellationToken cancellationToken)
+    {
+        var checkpoints = await _store.GetCheckpointsAsync(JobId, cancellationToken);
+        Interlocked.Exchange(ref _rowsDone, checkpoints.Sum(c => (long)c.Rows));
+        Interlocked.Exchange(ref _errors, checkpoints.Sum(c => (long)c.Errors));
+        Volatile.Write(ref _chunksDone, checkpoints.Count);
+    }
+
+    private BatchJobStatus? Status()
+    {
+        var r = Volatile.Read(ref _record);
+        if (r is null)
+        {
+            return null;
+        }
+
+        var done = Interlocked.Read(ref _rowsDone);
+        double? rate = null;
+        TimeSpan? eta = null;
+        var started = Interlocked.Read(ref _runStartTimestamp);
+        if (r.State == BatchJobState.Running && started != 0)
+        {
+            var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            var rows = done - Interlocked.Read(ref _rowsAtRunStart);
+            if (rows > 0 && elapsed > 0)
+            {
+                rate = rows / elapsed;
+                eta = r.RowsTotal is { } total ? TimeSpan.FromSeconds(Math.Max(0, total - done) / rate.Value) : null;
+            }
+        }
+
+        var succeeded = r.State == BatchJobState.Succeeded;
+        var errorsPath = succeeded || (r.State == BatchJobState.Failed && File.Exists(r.ErrorsPath)) ? r.ErrorsPath : null;
+        return new BatchJobStatus(
+            r.Id, r.Model, r.Version, r.State, r.OutputFormat, r.RowsTotal, done, Interlocked.Read(ref _errors), r.ChunksTotal,
+            Volatile.Read(ref _chunksDone), rate, eta, r.CreatedAt, r.StartedAt, r.FinishedAt, r.Error,
+            succeeded ? r.OutputPath : null, errorsPath);
+    }
+}

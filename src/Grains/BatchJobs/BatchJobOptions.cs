@@ -1,0 +1,63 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace OrleansInference.Grains.BatchJobs;
+
+/// <summary>Batch inference jobs. Bound from the <c>BatchJobs</c> configuration section and validated at start-up.</summary>
+public sealed class BatchJobOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string SectionName = "BatchJobs";
+
+    /// <summary>
+    /// The folder input files are read from; <c>input_uri</c> is a path relative to it (or an absolute path inside it).
+    /// Paths that resolve outside it are refused. Relative values resolve against the content root. Default <c>var/batch/input</c>.
+    /// </summary>
+    [Required]
+    public string DataRoot { get; set; } = "var/batch/input";
+
+    /// <summary>The folder merged outputs are written under (<c>{job}/output.csv</c> unless <c>output_uri</c> names a path inside it). Default <c>var/batch/output</c>.</summary>
+    [Required]
+    public string OutputRoot { get; set; } = "var/batch/output";
+
+    /// <summary>The folder of the job database (<c>batch-jobs.db</c>), uploaded inputs and chunk parts. Default <c>var/batch/state</c>.</summary>
+    [Required]
+    public string StateRoot { get; set; } = "var/batch/state";
+
+    /// <summary>Rows per chunk (the unit of fan-out and checkpointing), 1 to 1,000,000; default 10,000. A job's <c>batch_size</c> overrides it within that range.</summary>
+    [Range(1, 1_000_000)]
+    public int ChunkRows { get; set; } = 10_000;
+
+    /// <summary>Chunks of one job processed at once, 1 to 64; default 2.</summary>
+    [Range(1, 64)]
+    public int MaxParallelChunks { get; set; } = 2;
+
+    /// <summary>The error budget: a job fails once rejected rows exceed this fraction of its rows, 0 to 1; default 0.01.</summary>
+    [Range(0.0, 1.0)]
+    public double MaxErrorsFraction { get; set; } = 0.01;
+
+    /// <summary>Rows an inline <c>inputs</c> array may hold, 1 to 1,000,000; default 100,000. Larger inputs belong in a file.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxInlineRows { get; set; } = 100_000;
+
+    /// <summary>Host names webhooks may be sent to (exact, or <c>*.example.com</c> for subdomains). Empty (default): any host with a public address.</summary>
+    public IList<string> AllowedCallbackHosts { get; } = [];
+
+    /// <summary>Allow webhooks to loopback, link-local and private addresses (tests, single-machine setups). Default false.</summary>
+    public bool AllowPrivateCallbackAddresses { get; set; }
+
+    /// <summary>
+    /// The HMAC-SHA256 key webhooks are signed with (<c>X-Signature-256: sha256=&lt;hex&gt;</c>), at least 16 characters.
+    /// Empty (default): webhooks are disabled and submissions with a <c>callback_url</c> are refused.
+    /// </summary>
+    public string? WebhookSecret { get; set; }
+
+    /// <summary>Delivery attempts per webhook, 1 to 20; default 6.</summary>
+    [Range(1, 20)]
+    public int WebhookMaxAttempts { get; set; } = 6;
+
+    /// <summary>Wait before the first retry; doubles after each failed attempt. 1 ms to 1 hour; default 1 second.</summary>
+    public TimeSpan WebhookInitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Timeout of one webhook attempt, 100 ms to 5 minutes; default 10 seconds.</summary>
+    public TimeSpan WebhookTimeout { get; set; } = TimeSpan.FromSeconds(10);
+}

@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using OrleansInference.Contracts.BatchJobs;
+using OrleansInference.Grains.Hosting;
+
+namespace OrleansInference.Grains.BatchJobs;
+
+/// <summary>Registers batch inference jobs.</summary>
+public static class BatchJobServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the batch job grain, its store, submitter, webhook sender and the start-up resumer, with
+    /// <see cref="BatchJobOptions"/> bound from the <c>BatchJobs</c> section and validated at start-up.
+    /// Needs the model serving core (<c>AddModelServing</c>).
+    /// </summary>
+    public static IServiceCollection AddBatchJobs(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<BatchJobOptions>().Bind(configuration.GetSection(BatchJobOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BatchJobOptions>, BatchJobOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<BatchJobPaths>();
+        services.TryAddSingleton<BatchJobStore>();
+        services.TryAddSingleton<CallbackAddressPolicy>();
+        services.TryAddSingleton<BatchWebhookSender>();
+        services.TryAddSingleton<BatchChunkProcessor>();
+        services.TryAddSingleton<BatchJobSubmitter>();
+        services.AddGrain<IBatchJobGrain, BatchJobGrain>(static r => new BatchJobGrainReference(r));
+        services.AddSingleton<IHostedService, BatchJobResumer>();
+        return services;
+    }
+}

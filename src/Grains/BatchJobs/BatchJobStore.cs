@@ -1,0 +1,117 @@
+using Microsoft.Data.Sqlite;
+using OrleansInference.Contracts.BatchJobs;
+
+namespace OrleansInference.Grains.BatchJobs;
+
+/// <summary>
+/// Durable job state in its own SQLite database (<c>{StateRoot}/batch-jobs.db</c>, WAL, synchronous FULL): job
+/// definitions, outcomes and one checkpoint row per finished chunk. A checkpoint is written only after the chunk's
+/// parts were renamed into place, so a checkpointed chunk's output is always complete.
+/// </summary>
+public sealed partial class BatchJobStore
+{
+    private const string Columns =
+        "id, idempotency_key, model, version, input_path, input_format, output_format, output_path, chunk_rows, callback_url, " +
+        "state, created_at, started_at, finished_at, rows_total, chunks_total, error, webhook";
+
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _schemaGate = new(1, 1);
+    private volatile bool _initialized;
+
+    public BatchJobStore(BatchJobPaths paths)
+    {
+        paths.EnsureCreated();
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = paths.DatabasePath, Pooling = true }.ToString();
+    }
+
+    /// <summary>Inserts a job; with an idempotency key already used, returns the existing job instead (<c>Created</c> false).</summary>
+    public async Task<(BatchJobRecord Record, bool Created)> CreateAsync(BatchJobRecord job, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"INSERT INTO jobs ({Columns}) VALUES ($id, $key, $model, $version, $input, $inFormat, $outFormat, $output, $chunkRows, $callback, $state, $created, NULL, NULL, NULL, NULL, NULL, $webhook) ON CONFLICT(idempotency_key) DO NOTHING";
+        command.Parameters.AddWithValue("$id", job.Id);
+        command.Parameters.AddWithValue("$key", (object?)job.IdempotencyKey ?? DBNull.Value);
+        command.Parameters.AddWithValue("$model", job.Model);
+        command.Parameters.AddWithValue("$version", job.Version);
+        command.Parameters.AddWithValue("$input", job.InputPath);
+        command.Parameters.AddWithValue("$inFormat", job.InputFormat.ToString());
+        command.Parameters.AddWithValue("$outFormat", job.OutputFormat.ToString());
+        command.Parameters.AddWithValue("$output", job.OutputPath);
+        command.Parameters.AddWithValue("$chunkRows", job.ChunkRows);
+        command.Parameters.AddWithValue("$callback", (object?)job.CallbackUrl ?? DBNull.Value);
+        command.Parameters.AddWithValue("$state", job.State.ToString());
+        command.Parameters.AddWithValue("$created", job.CreatedAt.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$webhook", job.Webhook.ToString());
+        if (await command.ExecuteNonQueryAsync(cancellationToken) == 1)
+        {
+            return (job, true);
+        }
+
+        var existing = await FindByIdempotencyKeyAsync(job.IdempotencyKey!, cancellationToken);
+        return (existing ?? throw new InvalidOperationException($"Batch job with idempotency key '{job.IdempotencyKey}' vanished."), false);
+    }
+
+    /// <summary>The job, or null.</summary>
+    public Task<BatchJobRecord?> GetAsync(string id, CancellationToken cancellationToken) =>
+        QuerySingleAsync("id = $p", id, cancellationToken);
+
+    /// <summary>The job submitted with an idempotency key, or null.</summary>
+    public Task<BatchJobRecord?> FindByIdempotencyKeyAsync(string key, CancellationToken cancellationToken) =>
+        QuerySingleAsync("idempotency_key = $p", key, cancellationToken);
+
+    /// <summary>Ids of jobs that are not final, or final with a webhook still to deliver, oldest first.</summary>
+    public async Task<IReadOnlyList<string>> ListResumableAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id FROM jobs WHERE state IN ('Queued', 'Running') OR webhook = 'Pending' ORDER BY created_at";
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
+    /// <summary>Records the plan (rows and chunks) and the running state.</summary>
+    public Task MarkRunningAsync(string id, long rowsTotal, int chunksTotal, DateTimeOffset startedAt, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            "UPDATE jobs SET state = 'Running', rows_total = $rows, chunks_total = $chunks, started_at = COALESCE(started_at, $started) WHERE id = $id",
+            cancellationToken, ("$id", id), ("$rows", rowsTotal), ("$chunks", chunksTotal), ("$started", startedAt.ToUnixTimeMilliseconds()));
+
+    /// <summary>Records a final state.</summary>
+    public Task FinishAsync(string id, BatchJobState state, string? error, DateTimeOffset finishedAt, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            "UPDATE jobs SET state = $state, error = $error, finished_at = $finished WHERE id = $id",
+            cancellationToken, ("$id", id), ("$state", state.ToString()), ("$error", error), ("$finished", finishedAt.ToUnixTimeMilliseconds()));
+
+    /// <summary>Records the webhook's delivery state.</summary>
+    public Task SetWebhookAsync(string id, WebhookState state, CancellationToken cancellationToken) =>
+        ExecuteAsync("UPDATE jobs SET webhook = $webhook WHERE id = $id", cancellationToken, ("$id", id), ("$webhook", state.ToString()));
+
+    /// <summary>Checkpoints a finished chunk. Idempotent: a chunk checkpointed twice keeps its first record.</summary>
+    public Task CheckpointAsync(string id, ChunkCheckpoint checkpoint, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            "INSERT INTO chunks (job_id, chunk_index, rows, errors) VALUES ($id, $index, $rows, $errors) ON CONFLICT DO NOTHING",
+            cancellationToken, ("$id", id), ("$index", checkpoint.Index), ("$rows", checkpoint.Rows), ("$errors", checkpoint.Errors));
+
+    /// <summary>Every checkpointed chunk of a job.</summary>
+    public async Task<IReadOnlyList<ChunkCheckpoint>> GetCheckpointsAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT chunk_index, rows, errors FROM chunks WHERE job_id = $id ORDER BY chunk_index";
+        command.Parameters.AddWithValue("$id", id);
+        var list = new List<ChunkCheckpoint>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(new ChunkCheckpoint(reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2)));
+        }
+
+        return list;
+    }
+}

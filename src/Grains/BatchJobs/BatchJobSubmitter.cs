@@ -1,0 +1,194 @@
+using Microsoft.Extensions.Options;
+using OrleansInference.Contracts.BatchJobs;
+using OrleansInference.Contracts.Grains;
+using OrleansInference.Contracts.Models;
+using OrleansInference.Grains.Catalog;
+using OrleansInference.Grains.Repository;
+
+namespace OrleansInference.Grains.BatchJobs;
+
+/// <summary>
+/// Validates a submission (model and version, format, input path inside the data root, output path inside the output
+/// root, chunk size, callback URL), persists the job and starts its grain. The version is resolved once, here, so every
+/// row of a job is scored by the same version.
+/// </summary>
+public sealed class BatchJobSubmitter(
+    IGrainFactory grains, ModelCatalog catalog, BatchJobStore store, BatchJobPaths paths, CallbackAddressPolicy callbacks,
+    IOptions<BatchJobOptions> options, TimeProvider time)
+{
+    private readonly BatchJobOptions _options = options.Value;
+
+    /// <summary>Submits a job.</summary>
+    public async Task<BatchJobSubmitResult> SubmitAsync(BatchJobSubmission request, CancellationToken cancellationToken)
+    {
+        if (request.IdempotencyKey is { } key)
+        {
+            if (key.Length is 0 or > 200)
+            {
+                return BatchJobSubmitResult.Invalid("The Idempotency-Key header must be 1 to 200 characters.");
+            }
+
+            if (await store.FindByIdempotencyKeyAsync(key, cancellationToken) is { } existing)
+            {
+                return new BatchJobSubmitResult(await grains.GetGrain<IBatchJobGrain>(existing.Id).StartAsync(cancellationToken), Created: false);
+            }
+        }
+
+        if (!ModelKeys.IsValidName(request.Model))
+        {
+            return BatchJobSubmitResult.Invalid("The body needs 'model', the name of a registered model.");
+        }
+
+        if (!catalog.Contains(request.Model!))
+        {
+            return BatchJobSubmitResult.NotFound($"Model '{request.Model}' is not registered. Registered models: {string.Join(", ", catalog.ModelNames)}.");
+        }
+
+        var route = await grains.GetGrain<IModelGrain>(request.Model!).ResolveAsync(request.Version, null, cancellationToken);
+        if (!route.Found || !catalog.TryGet(request.Model!, route.Version!, out var entry))
+        {
+            return BatchJobSubmitResult.NotFound(route.Error ?? $"Model '{request.Model}' has no version '{request.Version}'.");
+        }
+
+        if (entry.Config.Inputs.Count != 1 || !string.Equals(entry.Config.Inputs[0].Datatype, "FP32", StringComparison.OrdinalIgnoreCase) || entry.Vectorizer.Columns == 0)
+        {
+            return BatchJobSubmitResult.Invalid($"Model '{entry.Name}/{entry.Version}' takes tensors, not feature rows; batch jobs need a model with one FP32 feature input.");
+        }
+
+        BatchJobFormat? format = null;
+        if (request.Format is not null)
+        {
+            if (!BatchJobStates.TryParseFormat(request.Format, out var parsed))
+            {
+                return BatchJobSubmitResult.Invalid($"Unknown format '{request.Format}'; use 'csv' or 'jsonl'.");
+            }
+
+            format = parsed;
+        }
+
+        var chunkRows = request.BatchSize ?? _options.ChunkRows;
+        if (chunkRows is < 1 or > 1_000_000)
+        {
+            return BatchJobSubmitResult.Invalid($"'batch_size' is {chunkRows}; it must be from 1 to 1000000 rows.");
+        }
+
+        if (request.CallbackUrl is not null && await callbacks.CheckAsync(request.CallbackUrl, cancellationToken) is { } refused)
+        {
+            return BatchJobSubmitResult.Invalid(refused);
+        }
+
+        var id = Guid.CreateVersion7().ToString("N");
+        var input = await ResolveInputAsync(request, id, format, entry, cancellationToken);
+        if (input.Error is not null)
+        {
+            return BatchJobSubmitResult.Invalid(input.Error);
+        }
+
+        var outputFormat = format ?? input.Format;
+        string outputPath;
+        if (request.OutputUri is not null)
+        {
+            if (!paths.TryResolveOutput(request.OutputUri, out outputPath, out var error))
+            {
+                return BatchJobSubmitResult.Invalid(error);
+            }
+        }
+        else
+        {
+            outputPath = Path.Combine(paths.OutputRoot, id, "output" + BatchJobFiles.Extension(outputFormat));
+        }
+
+        var record = new BatchJobRecord(
+            id, request.IdempotencyKey, entry.Name, entry.Version, input.Path, input.Format, outputFormat, outputPath, chunkRows,
+            request.CallbackUrl, BatchJobState.Queued, time.GetUtcNow(), Webhook: request.CallbackUrl is null ? WebhookState.None : WebhookState.Pending);
+        var (job, created) = await store.CreateAsync(record, cancellationToken);
+        if (!created && request.InlineRecords is not null)
+        {
+            // Lost a race on the idempotency key: the uploaded copy belongs to no job.
+            Directory.Delete(paths.WorkDirectory(id), recursive: true);
+        }
+
+        var status = await grains.GetGrain<IBatchJobGrain>(job.Id).StartAsync(cancellationToken);
+        return new BatchJobSubmitResult(status, created);
+    }
+
+    private async Task<(string Path, BatchJobFormat Format, string? Error)> ResolveInputAsync(
+        BatchJobSubmission request, string id, BatchJobFormat? format, CatalogEntry entry, CancellationToken cancellationToken)
+    {
+        if ((request.InputUri is null) == (request.InlineRecords is null))
+        {
+            return (string.Empty, default, "The body needs exactly one of 'input_uri' (a file under the data root) and 'inputs' (an array of records).");
+        }
+
+        if (request.InlineRecords is { } records)
+        {
+            if (records.Count == 0 || records.Count > _options.MaxInlineRows)
+            {
+                return (string.Empty, default, $"'inputs' has {records.Count} records; it must have 1 to {_options.MaxInlineRows} (larger inputs belong in a file under the data root).");
+            }
+
+            var path = Path.Combine(paths.WorkDirectory(id), "input.jsonl");
+            await BatchJobFiles.WriteAtomicallyAsync(path, async (stream, ct) =>
+            {
+                foreach (var line in records)
+                {
+                    await stream.WriteAsync(line, ct);
+                    stream.WriteByte((byte)'\n');
+                }
+            }, cancellationToken);
+            return (path, BatchJobFormat.JsonLines, null);
+        }
+
+        if (!paths.TryResolveInput(request.InputUri!, out var inputPath, out var pathError))
+        {
+            return (string.Empty, default, pathError);
+        }
+
+        if (!File.Exists(inputPath))
+        {
+            return (string.Empty, default, $"Input '{request.InputUri}' does not exist under the data root.");
+        }
+
+        var inputFormat = Path.GetExtension(inputPath).ToLowerInvariant() switch
+        {
+            ".csv" => BatchJobFormat.Csv,
+            ".jsonl" or ".ndjson" => BatchJobFormat.JsonLines,
+            _ => format,
+        };
+        if (inputFormat is null)
+        {
+            return (string.Empty, default, $"Cannot tell the format of '{request.InputUri}' from its extension; name it .csv or .jsonl, or set 'format'.");
+        }
+
+        if (inputFormat == BatchJobFormat.Csv)
+        {
+            var header = await ReadHeaderAsync(inputPath, cancellationToken);
+            if (header is null)
+            {
+                return (string.Empty, default, $"Input '{request.InputUri}' is empty; a CSV input needs a header row naming the features.");
+            }
+
+            if (CsvRowParser.Create(header, entry.Vectorizer, entry.Name, out var headerError) is null)
+            {
+                return (string.Empty, default, $"Input '{request.InputUri}': {headerError}");
+            }
+        }
+
+        return (inputPath, inputFormat.Value, null);
+    }
+
+    private static async Task<string?> ReadHeaderAsync(string path, CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(path);
+        string? line;
+        while ((line = await reader.ReadLineAsync(cancellationToken)) is not null)
+        {
+            if (!string.IsNullOrWhiteSpace(line))
+            {
+                return line;
+            }
+        }
+
+        return null;
+    }
+}

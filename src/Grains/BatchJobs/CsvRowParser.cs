@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Text;
+using OrleansInference.Grains.Processing;
+
+namespace OrleansInference.Grains.BatchJobs;
+
+/// <summary>
+/// CSV records against a header naming the features. Columns that are not features (an id, a label) are ignored; empty
+/// fields and absent features take the model's default. Fields may be double-quoted; records do not span lines.
+/// </summary>
+public sealed class CsvRowParser : IBatchRowParser
+{
+    private readonly FeatureVectorizer _vectorizer;
+    private readonly int[] _columnOf;
+    private readonly string[] _names;
+
+    private CsvRowParser(FeatureVectorizer vectorizer, int[] columnOf, string[] names)
+    {
+        _vectorizer = vectorizer;
+        _columnOf = columnOf;
+        _names = names;
+    }
+
+    /// <summary>Builds a parser for <paramref name="header"/>; null with <paramref name="error"/> when it names none of the model's features.</summary>
+    public static CsvRowParser? Create(string header, FeatureVectorizer vectorizer, string model, out string? error)
+    {
+        var bytes = Encoding.UTF8.GetBytes(header);
+        var names = Split(bytes).Select(r => Unquote(bytes, r)).ToArray();
+        var columnOf = names.Select(vectorizer.ColumnOf).ToArray();
+        var duplicate = names.Where(n => vectorizer.ColumnOf(n) >= 0).GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            error = $"The CSV header names feature '{duplicate.Key}' more than once.";
+            return null;
+        }
+
+        if (columnOf.All(c => c < 0))
+        {
+            var expected = string.Join(", ", vectorizer.FeatureNames.Take(5).Select(n => $"'{n}'"));
+            error = $"The CSV header names none of model '{model}''s features (for example {expected}); the first row must name the columns.";
+            return null;
+        }
+
+        error = null;
+        return new CsvRowParser(vectorizer, columnOf, names);
+    }
+
+    /// <inheritdoc />
+    public string? Parse(ReadOnlySpan<byte> line, Span<float> row)
+    {
+        Span<bool> present = stackalloc bool[_vectorizer.Columns];
+        Span<Range> fields = stackalloc Range[_columnOf.Length + 1];
+        var count = SplitInto(line, fields);
+        if (count != _columnOf.Length)
+        {
+            return $"The record has {count} fields; the header has {_columnOf.Length}.";
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            var column = _columnOf[i];
+            if (column < 0)
+            {
+                continue;
+            }
+
+            var field = Trim(line[fields[i]]);
+            if (field.Length >= 2 && field[0] == (byte)'"' && field[^1] == (byte)'"')
+            {
+                field = Trim(field[1..^1]);
+            }
+
+            if (field.IsEmpty)
+            {
+                continue;
+            }
+
+            if (!float.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !float.IsFinite(value))
+            {
+                return $"Field '{_names[i]}' is '{Encoding.UTF8.GetString(field)}', not a finite number.";
+            }
+
+            row[column] = value;
+            present[column] = true;
+        }
+
+        var missing = _vectorizer.CompleteNamedRow(row, present);
+        return missing is null ? null : $"Feature '{missing}' is missing and has no default.";
+    }
+
+    private static int SplitInto(ReadOnlySpan<byte> line, Span<Range> fields)
+    {
+        var count = 0;
+        var start = 0;
+        var quoted = false;
+        for (var i = 0; i <= line.Length; i++)
+        {
+            if (i < line.Length && line[i] == (byte)'"')
+            {
+                quoted = !quoted;
+            }
+            else if (i == line.Length || (line[i] == (byte)',' && !quoted))
+            {
+                if (count == fields.Length)
+                {
+                    return count + 1;
+                }
+
+                fields[count++] = new Range(start, i);
+                start = i + 1;
+            }
+        }
+
+        return count;
+    }
+
+    private static List<Range> Split(ReadOnlySpan<byte> line)
+    {
+        Span<Range> ranges = new Range[line.Length + 1];
+        var count = SplitInto(line, ranges);
+        return [.. ranges[..count]];
+    }
+
+    private static string Unquote(byte[] header, Range range)
+    {
+        var text = Encoding.UTF8.GetString(Trim(header.AsSpan()[range])).Trim();
+        if (text.Length >= 2 && text[0] == '"' && text[^1] == '"')
+        {
+            text = text[1..^1];
+        }
+
+        return text.Replace("\"\"", "\"", StringComparison.Ordinal);
+    }
+
+    private static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> span) => span.Trim((byte)' ').Trim((byte)'\r').Trim((byte)'\t');
+}
