@@ -31,6 +31,13 @@ internal static class ModelManagementEndpoints
         models.MapPost("/{name}/deploy", DeployAsync).WithSummary("Sets the serving version and its traffic percentage; the rest stays on the current version.")
             .RequireAccess(ApiAccess.Admin);
         models.MapGet("/{name}/deployment", GetDeploymentAsync).WithSummary("The model's serving versions.");
+        models.MapGet("/{name}/versions/{version}/drift", (string name, string version, ModelCatalog catalog, IGrainFactory grains, CancellationToken ct) =>
+            DriftAsync(name, version, reset: false, catalog, grains, ct))
+            .WithSummary("Drift of the version's live inputs and predictions against its training profile (population stability index).");
+        models.MapPost("/{name}/versions/{version}/drift/reset", (string name, string version, ModelCatalog catalog, IGrainFactory grains, CancellationToken ct) =>
+            DriftAsync(name, version, reset: true, catalog, grains, ct))
+            .WithSummary("Returns the drift report and starts a new observation window.")
+            .RequireAccess(ApiAccess.Admin);
     }
 
     private static async Task<IResult> ListAsync(ModelCatalog catalog, IGrainFactory grains, CancellationToken cancellationToken)
@@ -142,6 +149,11 @@ internal static class ModelManagementEndpoints
         var deployment = await grains.GetGrain<IModelGrain>(name).GetDeploymentAsync(cancellationToken);
         return deployment is null ? Problems.NotFound($"Model '{name}' has no serving version.") : Results.Ok(deployment);
     }
+
+    private static async Task<IResult> DriftAsync(string name, string version, bool reset, ModelCatalog catalog, IGrainFactory grains, CancellationToken cancellationToken) =>
+        catalog.TryGet(name, version, out _)
+            ? Results.Ok(await grains.GetGrain<IModelVersionGrain>(ModelKeys.VersionKey(name, version)).GetDriftAsync(reset, cancellationToken))
+            : Problems.NotFound(NotFoundMessage(catalog, name, version));
 
     internal static string NotFoundMessage(ModelCatalog catalog, string name, string version)
     {

@@ -25,6 +25,10 @@ public interface IModelVersionGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<ModelVersionStatistics> GetStatisticsAsync(CancellationToken cancellationToken);
 
+    /// <summary>Drift of live inputs and predictions against the training profile since load or the last reset.</summary>
+    [AlwaysInterleave]
+    Task<DriftReport> GetDriftAsync(bool reset, CancellationToken cancellationToken);
+
     /// <summary>Loads, verifies and warms the version; returns once it is ready (or failed).</summary>
     Task<ModelVersionStatus> LoadAsync(CancellationToken cancellationToken);
 

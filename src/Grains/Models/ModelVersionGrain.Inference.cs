@@ -56,15 +56,16 @@ public sealed partial class ModelVersionGrain
             return new PredictResult(InferenceStatus.Unavailable, model, version, Error: $"Model '{Key}' is not available: {_error}", RetryAfter: TimeSpan.FromSeconds(5));
         }
 
+        runtime.Drift?.ObserveRows(request.Features.Span, request.RowCount);
         if (runtime.Cache is not { } cache)
         {
-            return await PredictCoreAsync(runtime, request, cancellationToken);
+            return ObservePredictions(runtime, await PredictCoreAsync(runtime, request, cancellationToken));
         }
 
         if (cache.TryGet(request.Features.Span, out var cached))
         {
             _metrics.RecordCacheLookup(model, version, hit: true);
-            return new PredictResult(InferenceStatus.Ok, model, version, cached, Cached: true);
+            return ObservePredictions(runtime, new PredictResult(InferenceStatus.Ok, model, version, cached, Cached: true));
         }
 
         _metrics.RecordCacheLookup(model, version, hit: false);
@@ -72,6 +73,19 @@ public sealed partial class ModelVersionGrain
         if (result is { Status: InferenceStatus.Ok, Rows: { } rows })
         {
             cache.Add(request.Features.Span, rows);
+        }
+
+        return ObservePredictions(runtime, result);
+    }
+
+    private static PredictResult ObservePredictions(ModelVersionRuntime runtime, PredictResult result)
+    {
+        if (runtime.Drift is { } drift && result.Rows is { } rows)
+        {
+            foreach (var row in rows)
+            {
+                drift.ObservePrediction((int)row.Prediction);
+            }
         }
 
         return result;

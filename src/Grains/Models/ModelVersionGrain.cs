@@ -6,6 +6,7 @@ using OrleansInference.Grains.Caching;
 using OrleansInference.Grains.Catalog;
 using OrleansInference.Grains.Execution;
 using OrleansInference.Grains.Hosting;
+using OrleansInference.Grains.Monitoring;
 using OrleansInference.Grains.Repository;
 using OrleansInference.Grains.Telemetry;
 
@@ -107,6 +108,25 @@ public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain
             s.FailureCount, s.FailureNs, s.QueueNs, s.ComputeNs, s.BatchSizes));
     }
 
+    /// <inheritdoc />
+    public Task<DriftReport> GetDriftAsync(bool reset, CancellationToken cancellationToken)
+    {
+        var (model, version) = SplitKey();
+        var drift = Volatile.Read(ref _runtime)?.Drift;
+        if (drift is null)
+        {
+            return Task.FromResult(new DriftReport(model, version, "no_profile", 0, DriftMonitor.MinimumRows, null, []));
+        }
+
+        var report = drift.Report(model, version);
+        if (reset)
+        {
+            drift.Reset();
+        }
+
+        return Task.FromResult(report);
+    }
+
     private ModelVersionStatus Status()
     {
         var (model, version) = SplitKey();
@@ -196,7 +216,9 @@ public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain
             var batcher = new DynamicBatcher<BatchRequest, NamedTensor[]>(
                 options, new ModelBatchExecutor(runner, _metrics, model, version), _time, _loggerFactory.CreateLogger<DynamicBatcher<BatchRequest, NamedTensor[]>>());
             var cache = config.Cache is { TtlSeconds: > 0 } c ? new PredictionCache(TimeSpan.FromSeconds(c.TtlSeconds), c.MaxEntries, _time) : null;
-            runtime = new ModelVersionRuntime(entry, runner, batcher, batchable, cache);
+            var profile = ReferenceProfile.TryLoad(entry.Descriptor.Directory);
+            var drift = profile is null ? null : new DriftMonitor(profile, entry.Vectorizer.FeatureNames);
+            runtime = new ModelVersionRuntime(entry, runner, batcher, batchable, cache, drift);
             await WarmUpAsync(runtime, cancellationToken);
             return runtime;
         }

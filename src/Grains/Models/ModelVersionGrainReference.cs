@@ -19,6 +19,9 @@ internal sealed class ModelVersionGrainReference(GrainReference<ModelVersionGrai
     public Task<ModelVersionStatistics> GetStatisticsAsync(CancellationToken cancellationToken) =>
         reference.InvokeAsync(0, static (g, _, ct) => g.GetStatisticsAsync(ct), interleave: true, cancellationToken);
 
+    public Task<DriftReport> GetDriftAsync(bool reset, CancellationToken cancellationToken) =>
+        reference.InvokeAsync(reset, static (g, r, ct) => g.GetDriftAsync(r, ct), interleave: true, cancellationToken);
+
     public Task<ModelVersionStatus> LoadAsync(CancellationToken cancellationToken) =>
         reference.InvokeAsync(0, static (g, _, ct) => g.LoadAsync(ct), interleave: true, cancellationToken);
 

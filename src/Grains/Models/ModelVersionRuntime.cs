@@ -3,14 +3,17 @@ using OrleansInference.Grains.Batching;
 using OrleansInference.Grains.Caching;
 using OrleansInference.Grains.Catalog;
 using OrleansInference.Grains.Execution;
+using OrleansInference.Grains.Monitoring;
 
 namespace OrleansInference.Grains.Models;
 
 /// <summary>A loaded model version: its sessions, its batcher and the catalog entry it was loaded from.</summary>
 internal sealed class ModelVersionRuntime : IAsyncDisposable
 {
-    public ModelVersionRuntime(CatalogEntry entry, IModelRunner runner, DynamicBatcher<BatchRequest, NamedTensor[]> batcher, bool batchable, PredictionCache? cache)
+    public ModelVersionRuntime(
+        CatalogEntry entry, IModelRunner runner, DynamicBatcher<BatchRequest, NamedTensor[]> batcher, bool batchable, PredictionCache? cache, DriftMonitor? drift)
     {
+        Drift = drift;
         Cache = cache;
         Entry = entry;
         Runner = runner;
@@ -27,6 +30,9 @@ internal sealed class ModelVersionRuntime : IAsyncDisposable
 
     /// <summary>True when every input has a dynamic first dimension, so requests can share a batch.</summary>
     public bool Batchable { get; }
+
+    /// <summary>Live input and prediction distributions against the training profile, when the version has one.</summary>
+    public DriftMonitor? Drift { get; }
 
     /// <summary>Recent predict results, when the model's config enables caching.</summary>
     public PredictionCache? Cache { get; }

@@ -14,7 +14,7 @@ public static class ModelRepositoryWriter
     /// <summary>Default <c>trained_at</c> stamp, fixed so re-running the trainer reproduces every file byte for byte.</summary>
     public const string DefaultTrainedAt = "2026-11-24T00:00:00Z";
 
-    /// <summary>Writes <c>model.onnx</c>, <c>config.json</c> and <c>samples.json</c> under <c>{root}/{name}/{version}</c>.</summary>
+    /// <summary>Writes <c>model.onnx</c>, <c>config.json</c>, <c>samples.json</c> and <c>reference_profile.json</c> under <c>{root}/{name}/{version}</c>.</summary>
     public static PublishedModel Write(TrainedModel model, string root, string trainedAt = DefaultTrainedAt)
     {
         var directory = Path.Combine(root, model.Spec.Name, model.Spec.Version);
@@ -24,6 +24,7 @@ public static class ModelRepositoryWriter
         File.WriteAllBytes(Path.Combine(directory, "model.onnx"), onnx);
         File.WriteAllBytes(Path.Combine(directory, "config.json"), ModelConfigWriter.Write(model, sha256, trainedAt));
         File.WriteAllBytes(Path.Combine(directory, "samples.json"), SamplesWriter.Write(model));
+        File.WriteAllBytes(Path.Combine(directory, "reference_profile.json"), ReferenceProfileWriter.Write(model));
         return new PublishedModel(directory, sha256);
     }
 }

@@ -1,0 +1,9 @@
+namespace OrleansInference.Contracts.Models;
+
+/// <summary>One feature's drift: the population stability index of live values against the training profile.</summary>
+/// <param name="Feature">The feature name.</param>
+/// <param name="Psi">Population stability index; under 0.1 stable, 0.1 to 0.25 moderate, above 0.25 drifted.</param>
+/// <param name="Status"><c>stable</c>, <c>moderate</c> or <c>drift</c>.</param>
+/// <param name="LiveFractions">Share of live values per reference bin.</param>
+/// <param name="ReferenceFractions">Share of training values per bin.</param>
+public sealed record FeatureDrift(string Feature, double Psi, string Status, IReadOnlyList<double> LiveFractions, IReadOnlyList<double> ReferenceFractions);

@@ -1,0 +1,65 @@
+using OrleansInference.Grains.Monitoring;
+
+namespace OrleansInference.Grains.Tests.Monitoring;
+
+public sealed class DriftMonitorTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("oi-drift-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void Psi_MatchesAHandComputedCase()
+    {
+        // (0.25 - 0.5) ln(0.25 / 0.5) + (0.75 - 0.5) ln(0.75 / 0.5) = 0.173287 + 0.101366
+        Assert.Equal(0.274653, DriftMonitor.Psi([0.25, 0.75], [0.5, 0.5]), 6);
+        Assert.Equal(0, DriftMonitor.Psi([0.2, 0.3, 0.5], [0.2, 0.3, 0.5]), 12);
+    }
+
+    [Fact]
+    public void Report_BinsLiveRowsAgainstTheProfile_AndJudgesOnlyAfterTheMinimumSample()
+    {
+        File.WriteAllText(Path.Combine(_directory, ReferenceProfile.FileName), """
+            {"features": [{"name": "a", "edges": [0.0], "fractions": [0.5, 0.5]},
+                          {"name": "b", "edges": [10.0, 20.0], "fractions": [0.2, 0.3, 0.5]}],
+             "class_fractions": [0.5, 0.5]}
+            """);
+        var monitor = new DriftMonitor(ReferenceProfile.TryLoad(_directory)!, ["b", "a"]);
+
+        monitor.ObserveRows([5f, -1f, 15f, 1f], 2);
+        Assert.Equal("insufficient_data", monitor.Report("m", "1").Status);
+
+        var rows = new float[2 * 200];
+        for (var r = 0; r < 200; r++)
+        {
+            rows[r * 2] = r % 10 < 2 ? 5f : r % 10 < 5 ? 15f : 25f; // b follows its profile
+            rows[(r * 2) + 1] = r % 4 == 0 ? -1f : 1f;                // a: 25% / 75% instead of 50% / 50%
+            monitor.ObservePrediction(0);
+        }
+
+        monitor.ObserveRows(rows, 200);
+        var report = monitor.Report("m", "1");
+
+        Assert.Equal(202, report.Rows);
+        var a = Assert.Single(report.Features, f => f.Feature == "a");
+        var b = Assert.Single(report.Features, f => f.Feature == "b");
+        Assert.Equal("a", report.Features[0].Feature);
+        Assert.InRange(a.Psi, 0.25, 0.30);
+        Assert.Equal("drift", report.Status);
+        Assert.True(b.Psi < 0.01, $"b: {b.Psi}");
+        Assert.True(report.PredictionPsi > 1, "all predictions in one class of a 50/50 profile");
+
+        monitor.Reset();
+        Assert.Equal(0, monitor.Report("m", "1").Rows);
+    }
+
+    [Fact]
+    public void TryLoad_MissingFileIsNull_InvalidFileNamesTheProblem()
+    {
+        Assert.Null(ReferenceProfile.TryLoad(_directory));
+
+        File.WriteAllText(Path.Combine(_directory, ReferenceProfile.FileName), """{"features": [{"name": "a", "edges": [0.0], "fractions": [1.0]}]}""");
+        var error = Assert.Throws<InvalidDataException>(() => ReferenceProfile.TryLoad(_directory));
+        Assert.Contains("'a'", error.Message, StringComparison.Ordinal);
+    }
+}
