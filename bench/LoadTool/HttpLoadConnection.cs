@@ -27,8 +27,8 @@ internal sealed class HttpLoadConnection : IDisposable
         _endpoint = endpoint;
     }
 
-    /// <summary>Sends one request and reads its response; returns the status code. Reconnects after a closed connection.</summary>
-    public async ValueTask<int> SendAsync(ReadOnlyMemory<byte> request, CancellationToken cancellationToken)
+    /// <summary>Opens the connection if it is not open (runs connect before their measured period).</summary>
+    public async ValueTask ConnectAsync(CancellationToken cancellationToken)
     {
         if (_socket is null)
         {
@@ -37,12 +37,18 @@ internal sealed class HttpLoadConnection : IDisposable
             _socket = socket;
             _start = _end = 0;
         }
+    }
+
+    /// <summary>Sends one request and reads its response; returns the status code. Reconnects after a closed connection.</summary>
+    public async ValueTask<int> SendAsync(ReadOnlyMemory<byte> request, CancellationToken cancellationToken)
+    {
+        await ConnectAsync(cancellationToken);
 
         try
         {
             while (!request.IsEmpty)
             {
-                var sent = await _socket.SendAsync(request, SocketFlags.None, cancellationToken);
+                var sent = await _socket!.SendAsync(request, SocketFlags.None, cancellationToken);
                 request = request[sent..];
             }
 

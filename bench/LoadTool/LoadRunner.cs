@@ -35,15 +35,18 @@ internal static class LoadRunner
     {
         var histogram = new LatencyHistogram();
         long errors = 0;
+        using var abort = new CancellationTokenSource(duration + TimeSpan.FromSeconds(30));
+        var connections = await ConnectAsync(target, concurrency, abort.Token);
         var started = Stopwatch.GetTimestamp();
         var stopAt = started + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        using var abort = new CancellationTokenSource(duration + TimeSpan.FromSeconds(30));
         var workers = new Task[concurrency];
         for (var w = 0; w < concurrency; w++)
         {
+            var connection = connections[w];
             workers[w] = Task.Run(async () =>
             {
-                using var connection = new HttpLoadConnection(target.Endpoint);
+                using var owned = connection;
+                var index = 0;
                 while (Stopwatch.GetTimestamp() < stopAt)
                 {
                     var sent = Stopwatch.GetTimestamp();
@@ -53,7 +56,14 @@ internal static class LoadRunner
                         continue;
                     }
 
-                    histogram.Record((long)((Stopwatch.GetTimestamp() - sent) * TicksToNs));
+                    var ns = (long)((Stopwatch.GetTimestamp() - sent) * TicksToNs);
+                    if (ns > 300_000_000 && Environment.GetEnvironmentVariable("LOADTOOL_DEBUG") == "1")
+                    {
+                        Console.WriteLine($"slow: {ns / 1e6:0} ms, request {index} of its connection, {(sent - started) / (double)Stopwatch.Frequency:0.000} s into the run");
+                    }
+
+                    index++;
+                    histogram.Record(ns);
                 }
             });
         }
@@ -77,12 +87,14 @@ internal static class LoadRunner
         var interval = Stopwatch.Frequency / rate;
         var queue = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleWriter = true });
         using var abort = new CancellationTokenSource(duration + TimeSpan.FromSeconds(10));
+        var opened = await ConnectAsync(target, connections, abort.Token);
         var workers = new Task[connections];
         for (var w = 0; w < connections; w++)
         {
+            var connection = opened[w];
             workers[w] = Task.Run(async () =>
             {
-                using var connection = new HttpLoadConnection(target.Endpoint);
+                using var owned = connection;
                 try
                 {
                     await foreach (var scheduled in queue.Reader.ReadAllAsync(abort.Token))
@@ -137,6 +149,18 @@ internal static class LoadRunner
         var unanswered = Math.Max(0, total - histogram.Count - errors);
         return new LoadRunResult(target.System, "open", connections, rate, elapsed, histogram.Count, errors + unanswered,
             histogram.Count / elapsed, histogram.Summarize(), total == 0 ? 0 : lagTicks / total * TicksToNs / 1e6, null);
+    }
+
+    private static async Task<HttpLoadConnection[]> ConnectAsync(LoadTarget target, int count, CancellationToken cancellationToken)
+    {
+        var connections = new HttpLoadConnection[count];
+        for (var i = 0; i < count; i++)
+        {
+            connections[i] = new HttpLoadConnection(target.Endpoint);
+            await connections[i].ConnectAsync(cancellationToken);
+        }
+
+        return connections;
     }
 
     private static async ValueTask<bool> TrySendAsync(HttpLoadConnection connection, byte[] request, CancellationToken cancellationToken)

@@ -25,6 +25,7 @@ internal static class LoadToolProgram
             return command switch
             {
                 "all" => await RunPinnedAsync(args) ?? await new Suite(SuiteOptions.Parse(rest)).RunAsync(),
+                "probe" => await RunPinnedAsync(args) ?? await new Suite(new SuiteOptions()).ProbeAsync(rest),
                 "serve-grid" => await ServerHosts.ServeGridAsync(rest),
                 "serve-baseline" => await ServerHosts.ServeBaselineAsync(rest),
                 _ => Usage(),

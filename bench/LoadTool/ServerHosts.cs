@@ -54,10 +54,19 @@ internal static class ServerHosts
     {
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Console.WriteLine(LoadToolProgram.ListeningPrefix + address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
-        while (await Console.In.ReadLineAsync() is { } line && line != "stop")
-        {
-        }
 
+        // Console reads block; a dedicated thread keeps them off the thread pool (on one core, one blocked pool
+        // thread is enough to stall every request until the pool injects another).
+        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        new Thread(() =>
+        {
+            while (Console.ReadLine() is { } line && line != "stop")
+            {
+            }
+
+            stop.TrySetResult();
+        }) { IsBackground = true, Name = "stdin" }.Start();
+        await stop.Task;
         await app.StopAsync();
         return 0;
     }
