@@ -33,7 +33,7 @@ internal sealed partial class Suite
 
         await using var grid = await ServerProcess.StartAsync("serve-grid",
         [
-            $"--contentRoot={repository.Root}",
+            $"--contentRoot={Path.Combine(_repoRoot, "src", "Api")}",
             $"--ModelRepository:RootPath={repository.ModelRoot}",
             $"--Registry:SqlitePath={Path.Combine(repository.Root, "registry.db")}",
         ], _serverCpus, Path.Combine(repository.Root, "grid.log"), TimeSpan.FromMinutes(5));

@@ -38,7 +38,7 @@ internal sealed partial class Suite
 
         var gridArgs = new List<string>
         {
-            $"--contentRoot={repository.Root}",
+            $"--contentRoot={Path.Combine(_repoRoot, "src", "Api")}",
             $"--ModelRepository:RootPath={repository.ModelRoot}",
             $"--Registry:SqlitePath={Path.Combine(repository.Root, "registry.db")}",
             $"--OnnxRuntime:ExecutionProvider={_options.Provider}",
