@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace OrleansInference.LoadTool;
@@ -28,6 +29,7 @@ internal sealed class HttpLoadConnection : IDisposable
     }
 
     /// <summary>Opens the connection if it is not open (runs connect before their measured period).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask ConnectAsync(CancellationToken cancellationToken)
     {
         if (_socket is null)
@@ -40,6 +42,7 @@ internal sealed class HttpLoadConnection : IDisposable
     }
 
     /// <summary>Sends one request and reads its response; returns the status code. Reconnects after a closed connection.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<int> SendAsync(ReadOnlyMemory<byte> request, CancellationToken cancellationToken)
     {
         await ConnectAsync(cancellationToken);
@@ -67,6 +70,7 @@ internal sealed class HttpLoadConnection : IDisposable
         _socket = null;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<int> ReadResponseAsync(CancellationToken cancellationToken)
     {
         int headerEnd;
@@ -138,6 +142,7 @@ internal sealed class HttpLoadConnection : IDisposable
         return (status, contentLength, chunked, close);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SkipChunkedAsync(CancellationToken cancellationToken)
     {
         while (true)
@@ -169,6 +174,7 @@ internal sealed class HttpLoadConnection : IDisposable
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SkipAsync(long count, CancellationToken cancellationToken)
     {
         while (true)
@@ -186,6 +192,7 @@ internal sealed class HttpLoadConnection : IDisposable
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask FillAsync(CancellationToken cancellationToken)
     {
         if (_start > 0)

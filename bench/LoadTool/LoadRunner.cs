@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 
 namespace OrleansInference.LoadTool;
@@ -18,7 +19,7 @@ internal sealed record LoadRunResult(
     long Errors,
     double Throughput,
     LatencySummary Latency,
-    double DispatchLagMeanMs,
+    double DispatchLagP99Ms,
     double? ServerBytesPerRequest);
 
 /// <summary>
@@ -46,7 +47,6 @@ internal static class LoadRunner
             workers[w] = Task.Run(async () =>
             {
                 using var owned = connection;
-                var index = 0;
                 while (Stopwatch.GetTimestamp() < stopAt)
                 {
                     var sent = Stopwatch.GetTimestamp();
@@ -57,12 +57,6 @@ internal static class LoadRunner
                     }
 
                     var ns = (long)((Stopwatch.GetTimestamp() - sent) * TicksToNs);
-                    if (ns > 300_000_000 && Environment.GetEnvironmentVariable("LOADTOOL_DEBUG") == "1")
-                    {
-                        Console.WriteLine($"slow: {ns / 1e6:0} ms, request {index} of its connection, {(sent - started) / (double)Stopwatch.Frequency:0.000} s into the run");
-                    }
-
-                    index++;
                     histogram.Record(ns);
                 }
             });
@@ -75,13 +69,15 @@ internal static class LoadRunner
     }
 
     /// <summary>
-    /// Open loop: requests are scheduled every 1/<paramref name="rate"/> s from the start and handed to the first free
-    /// of <paramref name="connections"/> connections; latency runs from the scheduled time. Requests still unanswered
+    /// Open loop: requests are scheduled every 1/<paramref name="rate"/> s from the start; at its due time a dispatcher
+    /// thread queues each to the first free of <paramref name="connections"/> connections; latency runs from the due
+    /// time, so time spent waiting for a connection or for a stalled server counts. Requests still unanswered
     /// 10 s after the schedule ends count as errors.
     /// </summary>
     public static async Task<LoadRunResult> OpenLoopAsync(LoadTarget target, double rate, TimeSpan duration, int connections)
     {
         var histogram = new LatencyHistogram();
+        var lag = new LatencyHistogram();
         long errors = 0;
         var total = (long)(rate * duration.TotalSeconds);
         var interval = Stopwatch.Frequency / rate;
@@ -114,8 +110,8 @@ internal static class LoadRunner
             });
         }
 
-        var lagTicks = 0.0;
         var start = Stopwatch.GetTimestamp();
+        var dispatched = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var dispatcher = new Thread(() =>
         {
             for (long i = 0; i < total; i++)
@@ -136,19 +132,22 @@ internal static class LoadRunner
                     now = Stopwatch.GetTimestamp();
                 }
 
-                lagTicks += now - scheduled;
+                lag.Record((long)((now - scheduled) * TicksToNs));
                 queue.Writer.TryWrite(scheduled);
             }
 
             queue.Writer.TryComplete();
-        }) { IsBackground = true, Name = "open-loop dispatcher", Priority = ThreadPriority.AboveNormal };
+            dispatched.TrySetResult();
+        }) { IsBackground = true, Name = "open-loop dispatcher" };
         dispatcher.Start();
+
+        // Awaited, never joined: on one core a pool thread blocked in Join stalls every response until the pool grows.
+        await dispatched.Task;
         await Task.WhenAll(workers);
-        dispatcher.Join();
         var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
         var unanswered = Math.Max(0, total - histogram.Count - errors);
         return new LoadRunResult(target.System, "open", connections, rate, elapsed, histogram.Count, errors + unanswered,
-            histogram.Count / elapsed, histogram.Summarize(), total == 0 ? 0 : lagTicks / total * TicksToNs / 1e6, null);
+            histogram.Count / elapsed, histogram.Summarize(), lag.Summarize().P99Ms, null);
     }
 
     private static async Task<HttpLoadConnection[]> ConnectAsync(LoadTarget target, int count, CancellationToken cancellationToken)
@@ -163,6 +162,7 @@ internal static class LoadRunner
         return connections;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<bool> TrySendAsync(HttpLoadConnection connection, byte[] request, CancellationToken cancellationToken)
     {
         try
@@ -170,7 +170,7 @@ internal static class LoadRunner
             var status = await connection.SendAsync(request, cancellationToken);
             return status is >= 200 and < 300;
         }
-        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException)
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or OperationCanceledException)
         {
             return false;
         }

@@ -35,6 +35,11 @@ internal sealed partial class Suite
         Log($"Run folder {repository.Root}; servers on cpu {_serverCpus ?? "any"}, load generator on cpu {(_serverCpus is null ? "any" : "1")}.");
 
         var raw = MeasureRawOrt(repository);
+        if (_options.RawOnly)
+        {
+            TryDelete(repository.Root);
+            return 0;
+        }
 
         var gridArgs = new List<string>
         {

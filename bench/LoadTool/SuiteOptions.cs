@@ -18,7 +18,7 @@ internal sealed class SuiteOptions
     public ExecutionProviderKind Provider { get; set; } = ExecutionProviderKind.Cpu;
 
     /// <summary>Hidden width of the generated compute-heavier MLP.</summary>
-    public int WideHidden { get; set; } = 1024;
+    public int WideHidden { get; set; } = 3072;
 
     /// <summary>The grid's max_queue_delay_us for the batched wide models.</summary>
     public int MaxQueueDelayUs { get; set; } = 2000;
@@ -28,6 +28,9 @@ internal sealed class SuiteOptions
 
     /// <summary>The max batch size of the batched wide model in the throughput comparison.</summary>
     public int BatchedSize { get; set; } = 64;
+
+    /// <summary>Only measure raw ONNX Runtime and print it (no servers, no files).</summary>
+    public bool RawOnly { get; set; }
 
     public TimeSpan Seconds(double seconds) => TimeSpan.FromSeconds(Math.Max(0.5, seconds * TimeScale));
 
@@ -43,6 +46,7 @@ internal sealed class SuiteOptions
                 case "--repo": options.RepositoryRoot = Next(); break;
                 case "--time-scale": options.TimeScale = double.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--quick": options.TimeScale = 0.3; break;
+                case "--raw-only": options.RawOnly = true; break;
                 case "--wide-hidden": options.WideHidden = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--max-queue-delay-us": options.MaxQueueDelayUs = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture); break;
                 case "--provider":
