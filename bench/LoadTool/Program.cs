@@ -25,6 +25,7 @@ internal static class LoadToolProgram
             return command switch
             {
                 "all" => await RunPinnedAsync(args) ?? await new Suite(SuiteOptions.Parse(rest)).RunAsync(),
+                "report" => Report(rest),
                 "probe" => await RunPinnedAsync(args) ?? await new Suite(new SuiteOptions()).ProbeAsync(rest),
                 "serve-grid" => await ServerHosts.ServeGridAsync(rest),
                 "serve-baseline" => await ServerHosts.ServeBaselineAsync(rest),
@@ -36,6 +37,18 @@ internal static class LoadToolProgram
             await Console.Error.WriteLineAsync(ex.Message);
             return 2;
         }
+    }
+
+    /// <summary><c>report --from load.json [--out DIR]</c>: rewrites load.md and the SVG from a run's JSON.</summary>
+    private static int Report(string[] args)
+    {
+        var from = args.SkipWhile(a => a != "--from").Skip(1).FirstOrDefault() ?? throw new ArgumentException("report needs --from load.json.");
+        var output = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault() ?? Path.GetDirectoryName(Path.GetFullPath(from))!;
+        var results = System.Text.Json.JsonSerializer.Deserialize(File.ReadAllText(from), LoadToolJsonContext.Default.SuiteResults)
+            ?? throw new ArgumentException($"'{from}' holds no results.");
+        ReportWriter.Write(results, output);
+        Console.WriteLine($"Wrote {Path.Combine(output, "load.md")} from {from}.");
+        return 0;
     }
 
     public static string DescribeMachine() =>
@@ -86,6 +99,10 @@ internal static class LoadToolProgram
               all [--out DIR] [--quick | --time-scale X] [--provider cpu|cuda] [--wide-hidden N] [--max-queue-delay-us N] [--repo DIR]
                   Runs every scenario (~6 minutes at --time-scale 1) and writes DIR/load.md, DIR/load.json and
                   DIR/batch-latency-throughput.svg. Traffic goes only to servers it starts on 127.0.0.1.
+              report --from DIR/load.json [--out DIR]
+                  Rewrites load.md and the SVG from a run's JSON (after changing the report, without measuring again).
+              probe --request NAME [--system grid|baseline] [--c N,...] [--seconds S] [--warmup S] [--rate R]
+                  One request against one server (predict-single, v2-json-large, v2-binary-large, wide-b{n}).
               serve-grid [--Section:Key=value ...]   (internal) hosts the grid; prints "LISTENING <url>".
               serve-baseline --responses DIR        (internal) hosts the bare Kestrel endpoint.
             """);

@@ -9,12 +9,16 @@ internal static class ReportWriter
 {
     public const string SvgFileName = "batch-latency-throughput.svg";
 
+    /// <summary>Hand-written notes (what changed, how to read the figures) appended to load.md when present.</summary>
+    public const string NotesFileName = "load-notes.md";
+
     public static void Write(SuiteResults results, string directory)
     {
         Directory.CreateDirectory(directory);
         File.WriteAllText(Path.Combine(directory, "load.json"), JsonSerializer.Serialize(results, LoadToolJsonContext.Default.SuiteResults) + "\n");
         File.WriteAllText(Path.Combine(directory, SvgFileName), SvgPlot.BatchCurve(results.BatchCurve, results.WideHidden));
-        File.WriteAllText(Path.Combine(directory, "load.md"), Markdown(results));
+        var notes = Path.Combine(directory, NotesFileName);
+        File.WriteAllText(Path.Combine(directory, "load.md"), Markdown(results) + (File.Exists(notes) ? "\n" + File.ReadAllText(notes) : string.Empty));
     }
 
     private static string Markdown(SuiteResults results)
@@ -53,6 +57,7 @@ internal static class ReportWriter
             }
 
             AppendRatios(md, scenario);
+            AppendComputeCeiling(md, scenario, results.RawOrt);
             md.AppendLine();
         }
 
@@ -89,6 +94,27 @@ internal static class ReportWriter
         {
             md.AppendLine().AppendLine($"Peak ratio {systems[0]} / {systems[1]}: {first.Throughput / second.Throughput:0.00} ({first.Throughput:N0} vs {second.Throughput:N0} req/s).");
         }
+    }
+
+    /// <summary>Where the scenario's model sits against raw ONNX Runtime at the same batch size (runs per second).</summary>
+    private static void AppendComputeCeiling(StringBuilder md, ScenarioResult scenario, IReadOnlyList<RawOrtResult> raw)
+    {
+        var (model, batch) = scenario.Name switch
+        {
+            "predict-single" => ("breast-cancer/2", 1),
+            "v2-json-large" or "v2-binary-large" => ("digits/1", 256),
+            _ => (null, 0),
+        };
+        var ceiling = raw.FirstOrDefault(r => r.Model == model && r.Batch == batch);
+        var grid = scenario.Runs.Where(r => r.System == "grid" && r.Mode == "closed").MaxBy(r => r.Throughput);
+        if (ceiling is null || grid is null)
+        {
+            return;
+        }
+
+        md.AppendLine().AppendLine(
+            $"Compute ceiling: raw ORT runs {model} at batch {batch} {ceiling.RunsPerSecond:N0} times/s (p50 {ceiling.Latency.P50Ms * 1000:0.0} µs per run); " +
+            $"the grid's peak is {grid.Throughput / ceiling.RunsPerSecond:P1} of it.");
     }
 
     private static string F(double value) => value.ToString(value >= 100 ? "0" : value >= 10 ? "0.0" : "0.000", CultureInfo.InvariantCulture);

@@ -21,9 +21,12 @@ internal sealed partial class Suite
         var lowBaseline = predict.Runs.First(r => r.System == Baseline && r.Mode == "open low load");
         var rawBatch1 = raw.First(r => r.Model == "breast-cancer/2" && r.Batch == 1);
         var overhead = low.Latency.P50Ms - rawBatch1.Latency.P50Ms;
+        var closedOne = predict.Runs.First(r => r.System == Grid && r.Mode == "closed" && r.Concurrency == 1);
+        var closedOneBaseline = predict.Runs.First(r => r.System == Baseline && r.Mode == "closed" && r.Concurrency == 1);
         targets.Add(new TargetResult("Single-row predict p50 overhead over raw ORT batch 1 (low load)", "<= 0.5 ms", overhead, "ms", overhead <= 0.5,
             $"grid p50 {low.Latency.P50Ms:0.000} ms at {low.OfferedRate:N0} req/s end to end over loopback; raw ORT run p50 {rawBatch1.Latency.P50Ms * 1000:0.0} µs; " +
-            $"Kestrel baseline p50 {lowBaseline.Latency.P50Ms:0.000} ms, so the grid adds {low.Latency.P50Ms - lowBaseline.Latency.P50Ms:0.000} ms over HTTP alone"));
+            $"Kestrel baseline p50 {lowBaseline.Latency.P50Ms:0.000} ms, so the grid adds {low.Latency.P50Ms - lowBaseline.Latency.P50Ms:0.000} ms over HTTP alone; " +
+            $"one request at a time (closed loop, c=1) the grid's p50 is {closedOne.Latency.P50Ms:0.000} ms ({closedOne.Latency.P50Ms - rawBatch1.Latency.P50Ms:0.000} ms over raw ORT, {closedOne.Latency.P50Ms - closedOneBaseline.Latency.P50Ms:0.000} ms over the baseline)"));
 
         var batched = PeakWithin(wide.Runs, $"grid {BenchRepository.WideName(_options.BatchedSize)}", 100);
         var unbatched = wide.Runs.Where(r => r.System == $"grid {BenchRepository.WideName(1)}" && r.Mode == "closed").MaxBy(r => r.Throughput)!;
