@@ -97,7 +97,7 @@ internal static class LoadToolProgram
             OrleansInference load tool: the grid against a bare Kestrel endpoint and raw ONNX Runtime, side by side.
 
               all [--out DIR] [--quick | --time-scale X] [--provider cpu|cuda] [--wide-hidden N] [--max-queue-delay-us N] [--repo DIR]
-                  Runs every scenario (~6 minutes at --time-scale 1) and writes DIR/load.md, DIR/load.json and
+                  Runs every scenario (~5 minutes at --time-scale 1) and writes DIR/load.md, DIR/load.json and
                   DIR/batch-latency-throughput.svg. Traffic goes only to servers it starts on 127.0.0.1.
               report --from DIR/load.json [--out DIR]
                   Rewrites load.md and the SVG from a run's JSON (after changing the report, without measuring again).

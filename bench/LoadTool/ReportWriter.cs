@@ -70,7 +70,7 @@ internal static class ReportWriter
 
         md.AppendLine().AppendLine("## Batch size: latency against throughput").AppendLine();
         md.AppendLine($"![batch size vs latency and throughput]({SvgFileName})").AppendLine();
-        md.AppendLine($"The wide MLP (64-{results.WideHidden}-{results.WideHidden}-10) served with each `max_batch_size` (closed loop, concurrency twice the batch size so batches can fill), next to raw ORT at that batch size.").AppendLine();
+        md.AppendLine($"The wide MLP (64-{results.WideHidden}-{results.WideHidden}-10) served with each `max_batch_size` (closed loop, concurrency twice the batch size so batches can fill), next to raw ORT at that batch size, measured just before each grid point (the raw table above was measured at the start of the run).").AppendLine();
         md.AppendLine("| max batch | conc. | grid req/s | grid p50 ms | grid p99 ms | raw rows/s | raw run p50 ms |").AppendLine("|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var p in results.BatchCurve)
         {

@@ -7,7 +7,7 @@ internal sealed partial class Suite
 {
     private const string Grid = "grid";
     private const string Baseline = "kestrel-baseline";
-    private static readonly int[] PredictConcurrency = [1, 8, 32, 64];
+    private static readonly int[] PredictConcurrency = [1, 8, 32, 64, 128];
     private static readonly int[] LargeConcurrency = [1, 4, 16];
     private static readonly int[] WideConcurrency = [4, 16, 64, 128];
 
@@ -90,16 +90,19 @@ internal sealed partial class Suite
             requests[batchedName], runs);
     }
 
-    private async Task<List<BatchCurvePoint>> RunBatchCurveAsync(ServerProcess grid, Dictionary<string, RequestSpec> requests, IReadOnlyList<RawOrtResult> raw)
+    private async Task<List<BatchCurvePoint>> RunBatchCurveAsync(ServerProcess grid, Dictionary<string, RequestSpec> requests, string wideModelPath)
     {
-        Log("Batch-size curve: the wide MLP in the grid at each max_batch_size (closed loop, concurrency 2x the batch size) and raw ORT at that batch ...");
+        Log("Batch-size curve: at each max_batch_size, raw ORT at that batch, then the wide MLP in the grid (closed loop, concurrency 2x the batch size) ...");
+        using var environment = new OnnxRuntime.OrtEnvironment();
         var points = new List<BatchCurvePoint>();
         foreach (var batch in _options.BatchSizes)
         {
+            // Measured next to its grid point: this model is memory-bound, and the shared host's bandwidth drifts.
+            var raw = RawOrtBenchmark.Run(environment, "wide", wideModelPath, BenchRepository.WideColumns, BenchRepository.WideClasses, [batch], _options.Seconds(1.5), _options.Provider)[0];
             var concurrency = Math.Max(2, 2 * batch);
             var run = await ClosedAsync(grid, requests[BenchRepository.WideName(batch)].For($"grid {BenchRepository.WideName(batch)}", grid.Endpoint), concurrency, _options.Seconds(3));
-            var rawPoint = raw.First(r => r.Model == "wide" && r.Batch == batch);
-            points.Add(new BatchCurvePoint(batch, rawPoint.RowsPerSecond, rawPoint.Latency.P50Ms, run.Throughput, run.Latency.P50Ms, run.Latency.P99Ms, concurrency));
+            Log($"  raw ORT batch {batch}: {raw.RowsPerSecond:N0} rows/s, run p50 {raw.Latency.P50Ms:0.000} ms");
+            points.Add(new BatchCurvePoint(batch, raw.RowsPerSecond, raw.Latency.P50Ms, run.Throughput, run.Latency.P50Ms, run.Latency.P99Ms, concurrency));
         }
 
         return points;

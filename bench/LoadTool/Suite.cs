@@ -60,7 +60,7 @@ internal sealed partial class Suite
         var predict = await RunPredictScenarioAsync(grid, baseline, requests);
         await RunLargeTensorScenariosAsync(grid, baseline, requests);
         var wide = await RunWideScenarioAsync(grid, requests);
-        var curve = await RunBatchCurveAsync(grid, requests, raw);
+        var curve = await RunBatchCurveAsync(grid, requests, repository.WideModelPath);
 
         var targets = EvaluateTargets(raw, predict, wide);
         var results = new SuiteResults(

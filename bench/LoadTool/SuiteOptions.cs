@@ -11,7 +11,7 @@ internal sealed class SuiteOptions
     /// <summary>The repository root (holds <c>models/</c>); found by walking up from the working folder when not given.</summary>
     public string? RepositoryRoot { get; set; }
 
-    /// <summary>Scales every measured period (1 = the documented run, ~6 minutes; 0.3 for a smoke run).</summary>
+    /// <summary>Scales every measured period (1 = the documented run, ~5 minutes; 0.3 for a smoke run).</summary>
     public double TimeScale { get; set; } = 1.0;
 
     /// <summary>The execution provider for the grid and raw ORT: <c>cpu</c> or <c>cuda</c>.</summary>
