@@ -1,10 +1,12 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace OrleansInference.Api.Http;
 
 /// <summary>Reads a whole request body into a pooled buffer, enforcing a size limit (413 past it).</summary>
 internal static class RequestBodyReader
 {
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public static async ValueTask<PooledBody> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
         var declared = request.ContentLength;
@@ -46,6 +48,11 @@ internal static class RequestBodyReader
                 }
 
                 length += read;
+                if (length == declared)
+                {
+                    // Kestrel never delivers more than Content-Length: skip the read that would only report the end.
+                    break;
+                }
             }
 
             return new PooledBody(buffer, length);

@@ -56,7 +56,7 @@ internal static class PredictEndpoint
             var deadline = time.GetUtcNow().AddMilliseconds(entry.Config.Batching?.DefaultTimeoutMs ?? options.Value.DefaultDeadlineMs);
             experiment?.CaptureFeatures(rows.AsSpan(0, rowCount * entry.Vectorizer.Columns), rowCount, entry.Vectorizer.Columns);
             var request = new PredictRequest(rows.AsMemory(0, rowCount * entry.Vectorizer.Columns), rowCount, entry.Vectorizer.Columns, RequestPriority.RealTime, deadline);
-            result = await grains.GetGrain<IModelVersionGrain>(ModelKeys.VersionKey(entry.Name, entry.Version)).PredictAsync(request, cancellationToken);
+            result = await grains.GetGrain<IModelVersionGrain>(entry.VersionKey).PredictAsync(request, cancellationToken);
         }
         finally
         {

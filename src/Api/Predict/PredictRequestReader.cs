@@ -140,7 +140,11 @@ internal static class PredictRequestReader
             }
             else
             {
-                Expect(ref reader, reader.TokenType == JsonTokenType.StartArray, $"Row {count} must be an array of numbers or an object of named features.");
+                if (reader.TokenType != JsonTokenType.StartArray)
+                {
+                    throw Fail(ref reader, $"Row {count} must be an array of numbers or an object of named features.");
+                }
+
                 ReadArrayRow(ref reader, vectorizer.Columns, row, count);
             }
 
@@ -163,8 +167,11 @@ internal static class PredictRequestReader
                 break;
             }
 
-            Expect(ref reader, reader.TokenType == JsonTokenType.Number && reader.TryGetSingle(out row[column]) && float.IsFinite(row[column]),
-                $"Row {rowIndex}, value {column} must be a finite number.");
+            if (!ReadFinite(ref reader, out row[column]))
+            {
+                throw Fail(ref reader, $"Row {rowIndex}, value {column} must be a finite number.");
+            }
+
             column++;
         }
 
@@ -213,8 +220,11 @@ internal static class PredictRequestReader
                 continue;
             }
 
-            Expect(ref reader, reader.TokenType == JsonTokenType.Number && reader.TryGetSingle(out row[column]) && float.IsFinite(row[column]),
-                $"Feature '{name}' in row {rowIndex} must be a finite number.");
+            if (!ReadFinite(ref reader, out row[column]))
+            {
+                throw Fail(ref reader, $"Feature '{name}' in row {rowIndex} must be a finite number.");
+            }
+
             present[column] = true;
         }
 
@@ -227,7 +237,11 @@ internal static class PredictRequestReader
     private static string ReadString(ref Utf8JsonReader reader, string field)
     {
         reader.Read();
-        Expect(ref reader, reader.TokenType == JsonTokenType.String, $"'{field}' must be a string.");
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            throw Fail(ref reader, $"'{field}' must be a string.");
+        }
+
         return reader.GetString()!;
     }
 
@@ -243,11 +257,21 @@ internal static class PredictRequestReader
         };
     }
 
+    /// <summary>Checks a condition whose message is a constant; messages that need formatting use <see cref="Fail"/> on the failure path only.</summary>
     private static void Expect(ref Utf8JsonReader reader, bool condition, string message)
     {
         if (!condition)
         {
-            throw new PredictFormatException(message + $" (at byte {reader.TokenStartIndex})");
+            throw Fail(ref reader, message);
         }
+    }
+
+    private static PredictFormatException Fail(ref Utf8JsonReader reader, string message) =>
+        new(message + $" (at byte {reader.TokenStartIndex})");
+
+    private static bool ReadFinite(ref Utf8JsonReader reader, out float value)
+    {
+        value = 0;
+        return reader.TokenType == JsonTokenType.Number && reader.TryGetSingle(out value) && float.IsFinite(value);
     }
 }

@@ -10,6 +10,7 @@ public sealed class CatalogEntry
     public CatalogEntry(ModelVersionDescriptor descriptor, ModelVersionRecord record)
     {
         Descriptor = descriptor;
+        VersionKey = ModelKeys.VersionKey(descriptor.Name, descriptor.Version);
         Record = record;
         Vectorizer = new FeatureVectorizer(descriptor.Config);
         Postprocessor = new PredictionPostprocessor(descriptor.Config);
@@ -18,6 +19,7 @@ public sealed class CatalogEntry
     private CatalogEntry(CatalogEntry source, ModelVersionRecord record)
     {
         Descriptor = source.Descriptor;
+        VersionKey = source.VersionKey;
         Vectorizer = source.Vectorizer;
         Postprocessor = source.Postprocessor;
         Record = record;
@@ -28,6 +30,9 @@ public sealed class CatalogEntry
     public string Version => Descriptor.Version;
 
     public string Stage => Record.Stage;
+
+    /// <summary>The model-version grain key, <c>"{name}/{version}"</c>, built once.</summary>
+    public string VersionKey { get; }
 
     public ModelConfig Config => Descriptor.Config;
 

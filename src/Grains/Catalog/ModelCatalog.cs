@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using OrleansInference.Grains.Registry;
@@ -18,6 +19,9 @@ public sealed partial class ModelCatalog
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private ImmutableSortedDictionary<string, CatalogEntry> _entries = ImmutableSortedDictionary.Create<string, CatalogEntry>(StringComparer.Ordinal);
 
+    /// <summary>The same entries indexed model → version → entry, rebuilt on every swap, for lookups on the request path.</summary>
+    private FrozenDictionary<string, FrozenDictionary<string, CatalogEntry>> _byModel = FrozenDictionary<string, FrozenDictionary<string, CatalogEntry>>.Empty;
+
     public ModelCatalog(ModelRepository repository, IModelRegistry registry, TimeProvider time, ILogger<ModelCatalog> logger)
     {
         _repository = repository;
@@ -33,15 +37,24 @@ public sealed partial class ModelCatalog
     public IEnumerable<string> ModelNames => _entries.Values.Select(e => e.Name).Distinct(StringComparer.Ordinal);
 
     /// <summary>Finds one version.</summary>
-    public bool TryGet(string model, string version, out CatalogEntry entry) =>
-        _entries.TryGetValue(ModelKeys.VersionKey(model, version), out entry!);
+    public bool TryGet(string model, string version, out CatalogEntry entry)
+    {
+        if (Volatile.Read(ref _byModel).TryGetValue(model, out var versions) && versions.TryGetValue(version, out var found))
+        {
+            entry = found;
+            return true;
+        }
+
+        entry = null!;
+        return false;
+    }
 
     /// <summary>The versions of a model in ascending order; empty when the model is unknown.</summary>
     public IReadOnlyList<CatalogEntry> VersionsOf(string model) =>
         Entries.Where(e => e.Name == model).ToList();
 
     /// <summary>True when any version of <paramref name="model"/> is registered.</summary>
-    public bool Contains(string model) => _entries.Values.Any(e => e.Name == model);
+    public bool Contains(string model) => Volatile.Read(ref _byModel).ContainsKey(model);
 
     /// <summary>Scans the repository and registers every version the registry does not know yet.</summary>
     public async Task InitializeAsync(CancellationToken cancellationToken)
@@ -104,7 +117,11 @@ public sealed partial class ModelCatalog
         await _writeGate.WaitAsync(cancellationToken);
         try
         {
-            Volatile.Write(ref _entries, change(_entries));
+            var entries = change(_entries);
+            Volatile.Write(ref _entries, entries);
+            Volatile.Write(ref _byModel, entries.Values
+                .GroupBy(e => e.Name, StringComparer.Ordinal)
+                .ToFrozenDictionary(g => g.Key, g => g.ToFrozenDictionary(e => e.Version, StringComparer.Ordinal), StringComparer.Ordinal));
         }
         finally
         {

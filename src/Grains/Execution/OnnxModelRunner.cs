@@ -11,6 +11,9 @@ namespace OrleansInference.Grains.Execution;
 public sealed class OnnxModelRunner : IModelRunner
 {
     private readonly InferenceSession[] _sessions;
+
+    /// <summary>One reusable RunOptions per instance (an instance runs one batch at a time), for cancellable runs.</summary>
+    private readonly RunOptions?[] _runOptions;
     private int _disposed;
 
     public OnnxModelRunner(OrtEnvironment environment, ReadOnlyMemory<byte> model, SessionOptions options, int instances)
@@ -18,6 +21,7 @@ public sealed class OnnxModelRunner : IModelRunner
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentOutOfRangeException.ThrowIfLessThan(instances, 1);
         _sessions = new InferenceSession[instances];
+        _runOptions = new RunOptions?[instances];
         try
         {
             for (var i = 0; i < instances; i++)
@@ -91,7 +95,7 @@ public sealed class OnnxModelRunner : IModelRunner
             if (cancellationToken.CanBeCanceled)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                runOptions = new RunOptions();
+                runOptions = _runOptions[instance] ??= new RunOptions();
                 registration = cancellationToken.UnsafeRegister(static s => ((RunOptions)s!).SetTerminate(), runOptions);
             }
 
@@ -106,8 +110,13 @@ public sealed class OnnxModelRunner : IModelRunner
         }
         finally
         {
+            // Disposing the registration waits for a running callback, so the flag can be reset for the next run.
             registration.Dispose();
-            runOptions?.Dispose();
+            if (runOptions is { IsTerminateRequested: true })
+            {
+                runOptions.UnsetTerminate();
+            }
+
             foreach (var output in outputs)
             {
                 output?.Dispose();
@@ -132,6 +141,11 @@ public sealed class OnnxModelRunner : IModelRunner
         foreach (var session in _sessions)
         {
             session.Dispose();
+        }
+
+        foreach (var runOptions in _runOptions)
+        {
+            runOptions?.Dispose();
         }
     }
 

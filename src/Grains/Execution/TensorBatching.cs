@@ -59,8 +59,8 @@ public static class TensorBatching
     }
 
     /// <summary>
-    /// Copies rows <c>[rowOffset, rowOffset + rows)</c> of a batched tensor into a tensor of its own. Outputs whose
-    /// first dimension is not the batch (for example a scalar) are copied whole.
+    /// Copies rows <c>[rowOffset, rowOffset + rows)</c> of a batched tensor into a tensor of its own (a pooled buffer,
+    /// returned when the slice is disposed). Outputs whose first dimension is not the batch (for example a scalar) are copied whole.
     /// </summary>
     public static NamedTensor Slice(NamedTensor batched, long totalRows, long rowOffset, long rows)
     {
@@ -80,7 +80,9 @@ public static class TensorBatching
         }
 
         var rowBytes = perRow * batched.DataType.ElementSize();
-        var bytes = batched.Data.Slice(checked((int)(rowOffset * rowBytes)), checked((int)(rows * rowBytes))).ToArray();
-        return new NamedTensor(batched.Name, batched.DataType, shape, bytes);
+        var source = batched.Data.Slice(checked((int)(rowOffset * rowBytes)), checked((int)(rows * rowBytes)));
+        var owner = PooledBytes.Rent(source.Length, out var buffer);
+        source.Span.CopyTo(buffer);
+        return new NamedTensor(batched.Name, batched.DataType, shape, buffer.AsMemory(0, source.Length), owner);
     }
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace OrleansInference.Grains.Hosting;
 
 /// <summary>The call shapes: ValueTask or Task, with or without a result, with or without state.</summary>
@@ -199,6 +201,7 @@ public sealed partial class GrainReference<TGrain>
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<TResult> AwaitAndExitAsync<TResult>(ValueTask<TResult> pending, GrainActivation activation, bool interleave)
     {
         try
@@ -223,6 +226,7 @@ public sealed partial class GrainReference<TGrain>
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private static async ValueTask AwaitAndExitAsync(ValueTask pending, GrainActivation activation, bool interleave)
     {
         try

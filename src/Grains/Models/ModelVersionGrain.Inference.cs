@@ -1,4 +1,5 @@
 using OrleansInference.Grains.Batching;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using OrleansInference.Contracts.Inference;
 using OrleansInference.Contracts.Models;
@@ -10,6 +11,7 @@ namespace OrleansInference.Grains.Models;
 public sealed partial class ModelVersionGrain
 {
     /// <inheritdoc />
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<InferenceResult> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
     {
         var (model, version) = SplitKey();
@@ -47,6 +49,7 @@ public sealed partial class ModelVersionGrain
     }
 
     /// <inheritdoc />
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<PredictResult> PredictAsync(PredictRequest request, CancellationToken cancellationToken)
     {
         var (model, version) = SplitKey();
@@ -91,6 +94,7 @@ public sealed partial class ModelVersionGrain
         return result;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<PredictResult> PredictCoreAsync(ModelVersionRuntime runtime, PredictRequest request, CancellationToken cancellationToken)
     {
         var (model, version) = SplitKey();
@@ -137,6 +141,7 @@ public sealed partial class ModelVersionGrain
         return new PredictResult(InferenceStatus.Ok, model, version, rows);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<BatchResult<NamedTensor[]>> RunAsync(
         ModelVersionRuntime runtime, BatchRequest request, RequestPriority priority, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {

@@ -31,6 +31,7 @@ public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain
     private string? _error;
     private DateTimeOffset? _readySince;
     private long _lastInferenceUnixMs;
+    private (string Model, string Version)? _keyParts;
 
     public ModelVersionGrain(ModelCatalog catalog, IModelRunnerFactory runnerFactory, ServingMetrics metrics, TimeProvider time, ILoggerFactory loggerFactory)
     {
@@ -134,10 +135,18 @@ public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain
         return new ModelVersionStatus(model, version, _state, runtime?.Runner.ExecutionProvider, runtime?.Runner.Instances ?? 0, _error, _readySince);
     }
 
+    /// <summary>The model name and version of <see cref="Key"/>, split once (the key never changes).</summary>
     private (string Model, string Version) SplitKey()
     {
+        if (_keyParts is { } parts)
+        {
+            return parts;
+        }
+
         var slash = Key.LastIndexOf('/');
-        return (Key[..slash], Key[(slash + 1)..]);
+        parts = (Key[..slash], Key[(slash + 1)..]);
+        _keyParts = parts;
+        return parts;
     }
 
     /// <summary>Returns the ready runtime, loading it first if needed; null (with <see cref="_error"/>) if loading failed.</summary>

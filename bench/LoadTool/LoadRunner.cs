@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using System.Net;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+
+namespace OrleansInference.LoadTool;
+
+/// <summary>A request to replay: where it goes and its encoded bytes.</summary>
+internal sealed record LoadTarget(string System, IPEndPoint Endpoint, byte[] Request);
+
+/// <summary>What one load run measured.</summary>
+internal sealed record LoadRunResult(
+    string System,
+    string Mode,
+    int Concurrency,
+    double OfferedRate,
+    double DurationSeconds,
+    long Completed,
+    long Errors,
+    double Throughput,
+    LatencySummary Latency,
+    double DispatchLagP99Ms,
+    double? ServerBytesPerRequest);
+
+/// <summary>
+/// Open-loop load at a fixed arrival rate (latency from each request's scheduled send time, so a stalled server is
+/// charged for the requests it delayed: free of coordinated omission) and closed-loop load at a fixed concurrency.
+/// Both are bounded in time and in requests in flight.
+/// </summary>
+internal static class LoadRunner
+{
+    private static readonly double TicksToNs = 1e9 / Stopwatch.Frequency;
+
+    /// <summary>Closed loop: <paramref name="concurrency"/> connections each send the next request when the last answers.</summary>
+    public static async Task<LoadRunResult> ClosedLoopAsync(LoadTarget target, int concurrency, TimeSpan duration, bool record = true)
+    {
+        var histogram = new LatencyHistogram();
+        long errors = 0;
+        using var abort = new CancellationTokenSource(duration + TimeSpan.FromSeconds(30));
+        var connections = await ConnectAsync(target, concurrency, abort.Token);
+        var started = Stopwatch.GetTimestamp();
+        var stopAt = started + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var workers = new Task[concurrency];
+        for (var w = 0; w < concurrency; w++)
+        {
+            var connection = connections[w];
+            workers[w] = Task.Run(async () =>
+            {
+                using var owned = connection;
+                while (Stopwatch.GetTimestamp() < stopAt)
+                {
+                    var sent = Stopwatch.GetTimestamp();
+                    if (!await TrySendAsync(connection, target.Request, abort.Token))
+                    {
+                        Interlocked.Increment(ref errors);
+                        continue;
+                    }
+
+                    var ns = (long)((Stopwatch.GetTimestamp() - sent) * TicksToNs);
+                    histogram.Record(ns);
+                }
+            });
+        }
+
+        await Task.WhenAll(workers);
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        return new LoadRunResult(target.System, "closed", concurrency, 0, elapsed, histogram.Count, errors,
+            histogram.Count / elapsed, histogram.Summarize(), 0, null);
+    }
+
+    /// <summary>
+    /// Open loop: requests are scheduled every 1/<paramref name="rate"/> s from the start; at its due time a dispatcher
+    /// thread queues each to the first free of <paramref name="connections"/> connections; latency runs from the due
+    /// time, so time spent waiting for a connection or for a stalled server counts. Requests still unanswered
+    /// 10 s after the schedule ends count as errors.
+    /// </summary>
+    public static async Task<LoadRunResult> OpenLoopAsync(LoadTarget target, double rate, TimeSpan duration, int connections)
+    {
+        var histogram = new LatencyHistogram();
+        var lag = new LatencyHistogram();
+        long errors = 0;
+        var total = (long)(rate * duration.TotalSeconds);
+        var interval = Stopwatch.Frequency / rate;
+        var queue = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleWriter = true });
+        using var abort = new CancellationTokenSource(duration + TimeSpan.FromSeconds(10));
+        var opened = await ConnectAsync(target, connections, abort.Token);
+        var workers = new Task[connections];
+        for (var w = 0; w < connections; w++)
+        {
+            var connection = opened[w];
+            workers[w] = Task.Run(async () =>
+            {
+                using var owned = connection;
+                try
+                {
+                    await foreach (var scheduled in queue.Reader.ReadAllAsync(abort.Token))
+                    {
+                        if (!await TrySendAsync(connection, target.Request, abort.Token))
+                        {
+                            Interlocked.Increment(ref errors);
+                            continue;
+                        }
+
+                        histogram.Record((long)((Stopwatch.GetTimestamp() - scheduled) * TicksToNs));
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            });
+        }
+
+        var start = Stopwatch.GetTimestamp();
+        var dispatched = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var dispatcher = new Thread(() =>
+        {
+            for (long i = 0; i < total; i++)
+            {
+                var scheduled = start + (long)(i * interval);
+                var now = Stopwatch.GetTimestamp();
+                while (now < scheduled)
+                {
+                    if (scheduled - now > Stopwatch.Frequency / 500)
+                    {
+                        Thread.Sleep(1);
+                    }
+                    else
+                    {
+                        Thread.Yield();
+                    }
+
+                    now = Stopwatch.GetTimestamp();
+                }
+
+                lag.Record((long)((now - scheduled) * TicksToNs));
+                queue.Writer.TryWrite(scheduled);
+            }
+
+            queue.Writer.TryComplete();
+            dispatched.TrySetResult();
+        }) { IsBackground = true, Name = "open-loop dispatcher" };
+        dispatcher.Start();
+
+        // Awaited, never joined: on one core a pool thread blocked in Join stalls every response until the pool grows.
+        await dispatched.Task;
+        await Task.WhenAll(workers);
+        var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        var unanswered = Math.Max(0, total - histogram.Count - errors);
+        return new LoadRunResult(target.System, "open", connections, rate, elapsed, histogram.Count, errors + unanswered,
+            histogram.Count / elapsed, histogram.Summarize(), lag.Summarize().P99Ms, null);
+    }
+
+    private static async Task<HttpLoadConnection[]> ConnectAsync(LoadTarget target, int count, CancellationToken cancellationToken)
+    {
+        var connections = new HttpLoadConnection[count];
+        for (var i = 0; i < count; i++)
+        {
+            connections[i] = new HttpLoadConnection(target.Endpoint);
+            await connections[i].ConnectAsync(cancellationToken);
+        }
+
+        return connections;
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<bool> TrySendAsync(HttpLoadConnection connection, byte[] request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var status = await connection.SendAsync(request, cancellationToken);
+            return status is >= 200 and < 300;
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}
