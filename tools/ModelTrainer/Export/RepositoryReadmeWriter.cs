@@ -22,8 +22,9 @@ public static class RepositoryReadmeWriter
         Line(text, "```");
         Line(text);
         Line(text, "Layout: `{name}/{version}/model.onnx` (ONNX, IR 8, opset 17), `config.json` (schema, preprocessing,");
-        Line(text, "postprocessing, batching, warm-up samples, metadata, stage, and the SHA-256 of `model.onnx`) and");
-        Line(text, "`samples.json` (20 held-out test rows with the reference probabilities, for serving tests).");
+        Line(text, "postprocessing, batching, warm-up samples, metadata, stage, and the SHA-256 of `model.onnx`),");
+        Line(text, "`samples.json` (20 held-out test rows with the reference probabilities, for serving tests) and");
+        Line(text, "`reference_profile.json` (per-feature decile bins and class shares of the training split, for drift reports).");
         Line(text);
         Line(text, "Every model takes float32 `[N, features]` already scaled by the config's `preprocessing.standardize`");
         Line(text, "(`(x - mean) / std`, applied by the server to raw feature values) and returns float32 class");
