@@ -77,7 +77,7 @@ public sealed partial class DynamicBatcher<TRequest, TResponse>
         }
 
         int take;
-        if (full || !_accepting || _maxQueueDelay == TimeSpan.Zero)
+        if (full || !_accepting || _maxQueueDelay == TimeSpan.Zero || (_dispatchWhenIdle && Volatile.Read(ref _executing) == 0))
         {
             take = count;
         }

@@ -14,7 +14,14 @@ public sealed partial class DynamicBatcher<TRequest, TResponse>
     {
         while (await NextBatchAsync(worker))
         {
-            await ExecuteBatchAsync(worker);
+            try
+            {
+                await ExecuteBatchAsync(worker);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _executing);
+            }
         }
     }
 
@@ -41,6 +48,8 @@ public sealed partial class DynamicBatcher<TRequest, TResponse>
                 formed = TryFormBatchLocked(worker.Batch, out var delay, ref expired);
                 if (formed)
                 {
+                    Interlocked.Increment(ref _executing);
+
                     // More is queued: let another free instance form the next batch concurrently.
                     if (_queuedCount > 0)
                     {

@@ -23,6 +23,7 @@ public sealed partial class DynamicBatcher<TRequest, TResponse> : IAsyncDisposab
     private readonly ILogger _logger;
     private readonly int _maxBatchSize;
     private readonly TimeSpan _maxQueueDelay;
+    private readonly bool _dispatchWhenIdle;
     private readonly bool[] _preferred;
     private readonly int _maxQueueSize;
     private readonly TimeSpan? _defaultTimeout;
@@ -35,6 +36,9 @@ public sealed partial class DynamicBatcher<TRequest, TResponse> : IAsyncDisposab
     private readonly Task _completion;
     private int _idleCount;
     private int _queuedCount;
+
+    /// <summary>Batches executing now; written under the lock when formed, decremented when they finish.</summary>
+    private int _executing;
     private long _queuedRows;
     private bool _accepting = true;
     private DateTimeOffset _deadlineArmedFor = DateTimeOffset.MaxValue;
@@ -53,6 +57,7 @@ public sealed partial class DynamicBatcher<TRequest, TResponse> : IAsyncDisposab
         _logger = logger ?? NullLogger.Instance;
         _maxBatchSize = options.MaxBatchSize;
         _maxQueueDelay = options.MaxQueueDelay;
+        _dispatchWhenIdle = options.DispatchWhenIdle;
         _maxQueueSize = options.MaxQueueSize;
         _defaultTimeout = options.DefaultTimeout;
         _instances = options.Instances;

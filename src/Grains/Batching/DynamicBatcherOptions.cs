@@ -16,6 +16,13 @@ public sealed class DynamicBatcherOptions
     public TimeSpan MaxQueueDelay { get; set; } = TimeSpan.FromTicks(200 * TimeSpan.TicksPerMicrosecond);
 
     /// <summary>
+    /// When true, a request that finds no batch executing is dispatched at once instead of waiting for
+    /// <see cref="MaxQueueDelay"/>; batches then form from what queues while the executors are busy, and the delay
+    /// applies only under load. Low latency when idle, full batches when busy. Default false (Triton's semantics).
+    /// </summary>
+    public bool DispatchWhenIdle { get; set; }
+
+    /// <summary>
     /// Batch sizes in rows that dispatch at once, without waiting for <see cref="MaxQueueDelay"/>. Each from 1 to
     /// <see cref="MaxBatchSize"/>; default none.
     /// </summary>

@@ -221,6 +221,7 @@ public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain
                 MaxQueueSize = batching.MaxQueueSize,
                 DefaultTimeout = TimeSpan.FromMilliseconds(batching.DefaultTimeoutMs),
                 Instances = runner.Instances,
+                DispatchWhenIdle = batching.DispatchWhenIdle,
             };
             var batcher = new DynamicBatcher<BatchRequest, NamedTensor[]>(
                 options, new ModelBatchExecutor(runner, _metrics, model, version), _time, _loggerFactory.CreateLogger<DynamicBatcher<BatchRequest, NamedTensor[]>>());

@@ -17,4 +17,7 @@ public sealed record BatchingConfig
 
     /// <summary>Deadline for requests that set none, in milliseconds. Default 2000.</summary>
     public int DefaultTimeoutMs { get; set; } = 2000;
+
+    /// <summary>Dispatch at once when no batch is executing; wait up to the queue delay only under load. Default false.</summary>
+    public bool DispatchWhenIdle { get; set; }
 }

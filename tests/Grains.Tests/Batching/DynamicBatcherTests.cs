@@ -40,6 +40,27 @@ public sealed class DynamicBatcherTests
     }
 
     [Fact]
+    public async Task Dispatch_when_idle_runs_a_lone_request_at_once_and_batches_what_queues_while_busy()
+    {
+        await using var batcher = Create(new DynamicBatcherOptions { MaxBatchSize = 8, MaxQueueDelay = TimeSpan.FromHours(1), DispatchWhenIdle = true });
+        _executor.Before = _gate.HoldFirstAsync;
+
+        // The fake clock never moves: nothing here may wait for the queue delay.
+        var first = batcher.EnqueueAsync(0, 1, RequestPriority.RealTime, null, CancellationToken.None).AsTask();
+        await _gate.Entered.Task.WaitAsync(Timeout);
+        var queued = Enumerable.Range(1, 5).Select(i => batcher.EnqueueAsync(i, 1, RequestPriority.RealTime, null, CancellationToken.None).AsTask()).ToArray();
+        await Task.Delay(50);
+        Assert.All(queued, t => Assert.False(t.IsCompleted));
+        _gate.Release.SetResult();
+        var results = await Task.WhenAll([first, .. queued]).WaitAsync(Timeout);
+
+        Assert.All(results, r => Assert.Equal(InferenceStatus.Ok, r.Status));
+        Assert.Equal(new Dictionary<int, long> { [1] = 1, [5] = 1 }, batcher.Snapshot().BatchSizes);
+        var lone = await batcher.EnqueueAsync(9, 1, RequestPriority.RealTime, null, CancellationToken.None).AsTask().WaitAsync(Timeout);
+        Assert.Equal(90, lone.Value);
+    }
+
+    [Fact]
     public async Task Batches_never_exceed_max_batch_size_and_requests_are_never_split()
     {
         await using var batcher = Create(new DynamicBatcherOptions { MaxBatchSize = 8, MaxQueueDelay = TimeSpan.Zero });

@@ -78,6 +78,7 @@ public static class ModelConfigWriter
         writer.WriteEndArray();
         writer.WriteNumber("max_queue_size", batching.MaxQueueSize);
         writer.WriteNumber("default_timeout_ms", batching.DefaultTimeoutMs);
+        writer.WriteBoolean("dispatch_when_idle", batching.DispatchWhenIdle);
         writer.WriteEndObject();
 
         writer.WriteNumber("instances", 1);
