@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using OrleansInference.Api.Tests.Batch;
 using OrleansInference.Api.Tests.Infrastructure;
 using static OrleansInference.Api.Tests.Experiments.ExperimentHttp;
 
@@ -17,8 +18,11 @@ public sealed class StickyAssignmentTests
     public async Task Assignments_AreIdenticalAcrossTwoProcesses_AndAfterARestart()
     {
         var users = Enumerable.Range(0, 600).Select(i => "sticky-" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
+        // One server in this process, the other a separate OS process running the built API.
         await using var first = await ApiServer.StartAsync();
-        var second = await ApiServer.StartAsync();
+        var root = Directory.CreateTempSubdirectory("oi-sticky-").FullName;
+        var settings = ApiProcess.Prepare(root);
+        var second = await ApiProcess.StartAsync(root, settings);
         try
         {
             await PostAsync(first.Client, "api/v1/experiments", Definition, HttpStatusCode.Created);
@@ -40,9 +44,8 @@ public sealed class StickyAssignmentTests
                 Assert.Equal(expected[i], (string?)b["variant"]);
             }
 
-            var folder = second.Directory;
-            await second.StopAsync();
-            second = await ApiServer.StartAsync(settings: null, directory: folder);
+            await second.DisposeAsync();
+            second = await ApiProcess.StartAsync(root, settings);
             var restarted = await GetAsync(second.Client, "api/v1/experiments/sticky");
             Assert.Equal("running", (string?)restarted["state"]);
             Assert.Equal(expected, await AssignAllAsync(second.Client, users));
@@ -50,6 +53,7 @@ public sealed class StickyAssignmentTests
         finally
         {
             await second.DisposeAsync();
+            Directory.Delete(root, recursive: true);
         }
     }
 
