@@ -9,7 +9,7 @@ namespace OrleansInference.BatchBenchmark;
 internal static class BatchJobRunner
 {
     /// <summary>The outcome of one job: wall time from submission to <c>succeeded</c>, the server's rate from <c>started_at</c> to <c>finished_at</c>, rows scored and output rows.</summary>
-    public sealed record Outcome(string JobId, double WallSeconds, double ServerRowsPerSecond, long RowsTotal, long ErrorCount, long OutputRows);
+    public sealed record Outcome(string JobId, double WallSeconds, double ServerRowsPerSecond, long RowsTotal, long ErrorCount, long OutputRows, JobPhases Phases);
 
     public static async Task<string> SubmitAsync(HttpClient client, string inputUri, int chunkRows, CancellationToken ct = default)
     {
@@ -31,12 +31,13 @@ internal static class BatchJobRunner
         return (string)json["job_id"]!;
     }
 
-    public static async Task<JsonNode> WaitFinalAsync(HttpClient client, string jobId, TimeSpan timeout, CancellationToken ct = default)
+    public static async Task<JsonNode> WaitFinalAsync(HttpClient client, string jobId, TimeSpan timeout, JobPhases? phases = null, CancellationToken ct = default)
     {
         var until = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
         while (true)
         {
             var status = await client.GetFromJsonAsync<JsonNode>($"api/v1/batch/{jobId}", ct) ?? throw new InvalidOperationException($"Job {jobId}: empty status.");
+            phases?.Observe(status);
             if ((string)status["state"]! is "succeeded" or "failed" or "cancelled")
             {
                 return status;
@@ -47,17 +48,17 @@ internal static class BatchJobRunner
                 throw new TimeoutException($"Job {jobId} is not final after {timeout}: {status.ToJsonString()}");
             }
 
-            await Task.Delay(50, ct);
+            await Task.Delay(20, ct);
         }
     }
 
     /// <summary>Runs one job to completion and verifies its output holds one line per input row.</summary>
     public static async Task<Outcome> RunAsync(HttpClient client, string inputUri, int chunkRows, long expectedRows, TimeSpan timeout)
     {
-        var stopwatch = Stopwatch.StartNew();
+        var phases = new JobPhases();
         var jobId = await SubmitAsync(client, inputUri, chunkRows);
-        var status = await WaitFinalAsync(client, jobId, timeout);
-        var wall = stopwatch.Elapsed.TotalSeconds;
+        var status = await WaitFinalAsync(client, jobId, timeout, phases);
+        var wall = phases.Elapsed.TotalSeconds;
         if ((string)status["state"]! != "succeeded")
         {
             throw new InvalidOperationException($"Job {jobId} ended {(string)status["state"]!}: {status.ToJsonString()}");
@@ -73,7 +74,7 @@ internal static class BatchJobRunner
 
         // The server's own span: from the job's start (after queueing) to its finish, as recorded in its status.
         var serverSeconds = ((DateTimeOffset)status["finished_at"]! - (DateTimeOffset)status["started_at"]!).TotalSeconds;
-        return new Outcome(jobId, wall, rowsTotal / serverSeconds, rowsTotal, errors, outputRows);
+        return new Outcome(jobId, wall, rowsTotal / serverSeconds, rowsTotal, errors, outputRows, phases);
     }
 
     /// <summary>Streams <c>GET /api/v1/batch/{id}/output</c> and counts its lines, less the header.</summary>

@@ -48,7 +48,7 @@ internal sealed class JobLoad(HttpClient client, string inputUri, int chunkRows)
     {
         while (true)
         {
-            var status = await BatchJobRunner.WaitFinalAsync(client, _current!, TimeSpan.FromMinutes(30), ct);
+            var status = await BatchJobRunner.WaitFinalAsync(client, _current!, TimeSpan.FromMinutes(30), null, ct);
             if ((string)status["state"]! != "succeeded")
             {
                 throw new InvalidOperationException($"Background job {_current} ended {(string)status["state"]!}: {status.ToJsonString()}");
