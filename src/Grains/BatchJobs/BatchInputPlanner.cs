@@ -23,22 +23,26 @@ public static class BatchInputPlanner
             int read;
             while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
             {
-                for (var i = 0; i < read; i++)
+                // Jump from line end to line end (vectorized searches) instead of testing every byte.
+                var data = buffer.AsSpan(0, read);
+                for (var offset = 0; offset < read;)
                 {
-                    var b = buffer[i];
-                    if (b == (byte)'\n')
+                    var rest = data[offset..];
+                    var newline = rest.IndexOf((byte)'\n');
+                    var segment = newline < 0 ? rest : rest[..newline];
+                    if (hasHeader && header is null)
                     {
-                        EndLine(position + i + 1);
+                        headerBytes.AddRange(segment);
                     }
-                    else
-                    {
-                        if (hasHeader && header is null)
-                        {
-                            headerBytes.Add(b);
-                        }
 
-                        lineHasContent |= b != (byte)'\r' && b != (byte)' ' && b != (byte)'\t';
+                    lineHasContent |= segment.IndexOfAnyExcept((byte)'\r', (byte)' ', (byte)'\t') >= 0;
+                    if (newline < 0)
+                    {
+                        break;
                     }
+
+                    EndLine(position + offset + newline + 1);
+                    offset += newline + 1;
                 }
 
                 position += read;

@@ -93,7 +93,9 @@ public static class BatchOutputFormatter
     {
         if (text.AsSpan().IndexOfAny(",\"\r\n") < 0)
         {
-            Append(output, Encoding.UTF8.GetBytes(text));
+            // The common case (a label) is encoded straight into the output, without a temporary array per row.
+            var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
+            output.Advance(Encoding.UTF8.GetBytes(text, span));
             return;
         }
 

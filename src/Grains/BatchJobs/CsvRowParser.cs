@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using OrleansInference.Grains.Processing;
 
@@ -46,6 +47,11 @@ public sealed class CsvRowParser : IBatchRowParser
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Runs for every record of a job: compiled fully optimized at once, so the first job after start-up does not
+    /// spend its first million rows in the runtime's unoptimized and instrumented tiers.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public string? Parse(ReadOnlySpan<byte> line, Span<float> row)
     {
         Span<bool> present = stackalloc bool[_vectorizer.Columns];
@@ -88,18 +94,35 @@ public sealed class CsvRowParser : IBatchRowParser
         return missing is null ? null : $"Feature '{missing}' is missing and has no default.";
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int SplitInto(ReadOnlySpan<byte> line, Span<Range> fields)
     {
+        // Jumps to the next comma or quote (vectorized); inside quotes, to the closing quote. A comma splits only outside quotes.
         var count = 0;
         var start = 0;
         var quoted = false;
-        for (var i = 0; i <= line.Length; i++)
+        var i = 0;
+        while (true)
         {
-            if (i < line.Length && line[i] == (byte)'"')
+            var rest = line[i..];
+            var next = quoted ? rest.IndexOf((byte)'"') : rest.IndexOfAny((byte)',', (byte)'"');
+            if (next < 0)
+            {
+                if (count == fields.Length)
+                {
+                    return count + 1;
+                }
+
+                fields[count++] = new Range(start, line.Length);
+                return count;
+            }
+
+            i += next;
+            if (line[i] == (byte)'"')
             {
                 quoted = !quoted;
             }
-            else if (i == line.Length || (line[i] == (byte)',' && !quoted))
+            else
             {
                 if (count == fields.Length)
                 {
@@ -109,9 +132,9 @@ public sealed class CsvRowParser : IBatchRowParser
                 fields[count++] = new Range(start, i);
                 start = i + 1;
             }
-        }
 
-        return count;
+            i++;
+        }
     }
 
     private static List<Range> Split(ReadOnlySpan<byte> line)
@@ -132,5 +155,23 @@ public sealed class CsvRowParser : IBatchRowParser
         return text.Replace("\"\"", "\"", StringComparison.Ordinal);
     }
 
-    private static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> span) => span.Trim((byte)' ').Trim((byte)'\r').Trim((byte)'\t');
+    /// <summary>Strips spaces, tabs and carriage returns from both ends (a plain loop: this runs for every field).</summary>
+    private static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> span)
+    {
+        var start = 0;
+        while (start < span.Length && IsBlank(span[start]))
+        {
+            start++;
+        }
+
+        var end = span.Length;
+        while (end > start && IsBlank(span[end - 1]))
+        {
+            end--;
+        }
+
+        return span[start..end];
+    }
+
+    private static bool IsBlank(byte b) => b is (byte)' ' or (byte)'\r' or (byte)'\t';
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using OrleansInference.Api.Tests.Infrastructure;
@@ -44,13 +45,17 @@ public sealed class BatchingEndToEndTests(DemoServerFixture fixture) : IClassFix
         var row = string.Join(',', Enumerable.Repeat("0.5", 256));
         var body = $$"""{"inputs": [{"name": "x", "shape": [1, 256], "datatype": "FP32", "data": [{{row}}]}]}""";
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
+        // A burst of 16 against a one-slot queue rejects some at once; on a very busy machine the client may not get
+        // them in flight together, so up to three bursts are sent, and every response must be 200 or 429.
+        var responses = new List<(HttpStatusCode StatusCode, RetryConditionHeaderValue? RetryAfter, string? Error)>();
+        for (var burst = 0; burst < 3 && !responses.Any(r => r.StatusCode == HttpStatusCode.TooManyRequests); burst++)
         {
-            var started = TimeProvider.System.GetTimestamp();
-            using var response = await _client.PostAsync("v2/models/slow/infer", Json(body));
-            return (response.StatusCode, RetryAfter: response.Headers.RetryAfter, Elapsed: TimeProvider.System.GetElapsedTime(started),
-                Error: (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]);
-        }));
+            responses.AddRange(await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
+            {
+                using var response = await _client.PostAsync("v2/models/slow/infer", Json(body));
+                return (response.StatusCode, response.Headers.RetryAfter, (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]);
+            })));
+        }
 
         Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.OK);
         var rejected = responses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToArray();

@@ -27,6 +27,25 @@ public sealed class BatchInputPlannerTests : IDisposable
     }
 
     [Fact]
+    public async Task PlanAsync_lines_and_the_header_may_straddle_read_buffers()
+    {
+        // The planner reads 1 MiB at a time: a header longer than that, a blank line of spaces across a boundary, and records either side.
+        var header = string.Join(',', Enumerable.Range(0, 120_000).Select(i => $"f{i}"));
+        var blank = new string(' ', 1 << 20);
+        var record = new string('1', 300_000);
+        await File.WriteAllTextAsync(_path, $"{header}\n{record}\n{blank}\n{record}\n{record}");
+
+        var plan = await BatchInputPlanner.PlanAsync(_path, hasHeader: true, chunkRows: 2, CancellationToken.None);
+
+        Assert.Equal(header, plan.Header);
+        Assert.Equal(3, plan.RowsTotal);
+        Assert.Equal([2, 1], plan.Chunks.Select(c => c.Rows));
+        Assert.Equal(header.Length + 1, plan.Chunks[0].Offset);
+        Assert.Equal(record.Length + 1 + blank.Length + 1 + record.Length + 1, plan.Chunks[0].Length);
+        Assert.Equal(record.Length, plan.Chunks[1].Length);
+    }
+
+    [Fact]
     public async Task PlanAsync_json_lines_have_no_header_and_a_short_last_chunk()
     {
         await File.WriteAllTextAsync(_path, "{}\n{}\n{}\n");

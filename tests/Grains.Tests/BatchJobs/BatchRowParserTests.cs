@@ -16,6 +16,18 @@ public sealed class BatchRowParserTests
         Assert.Equal(new float[] { 10, 10, 3.5f }, row);
     }
 
+    [Fact]
+    public void Csv_commas_inside_quotes_do_not_split_fields()
+    {
+        var parser = CsvRowParser.Create("id,c,a", BatchTestConfig.Vectorizer, "m", out _)!;
+        var row = new float[3];
+
+        Assert.Null(parser.Parse("\"x,\"\"y\"\", z\",2,1"u8, row));
+        Assert.Equal(new float[] { 1, 10, 2 }, row);
+        Assert.Contains("4 fields; the header has 3", parser.Parse("1,2,3,4"u8, row), StringComparison.Ordinal);
+        Assert.Contains("4 fields; the header has 3", parser.Parse("1,2,3,"u8, row), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("1,2", "2 fields; the header has 3")]
     [InlineData("1,x,3", "Field 'c' is 'x'")]
