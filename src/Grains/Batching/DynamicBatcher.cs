@@ -13,7 +13,8 @@ namespace OrleansInference.Grains.Batching;
 /// Flow control is by status, never by exception: a full queue answers QueueFull with a retry estimate, a deadline
 /// that passes while queued answers DeadlineExceeded at that moment, a caller's cancellation answers Cancelled and
 /// removes the request, and a batcher that stopped accepting answers Unavailable. Deadlines and cancellation apply
-/// while a request is queued; a dispatched request completes with its batch.
+/// while a request is queued; a dispatched request completes with its batch. A request that would be dispatched alone
+/// at once (nothing queued, an instance idle, no reason to wait) runs on the caller's thread, skipping two thread hops.
 /// </summary>
 public sealed partial class DynamicBatcher<TRequest, TResponse> : IAsyncDisposable
 {
@@ -144,6 +145,7 @@ public sealed partial class DynamicBatcher<TRequest, TResponse> : IAsyncDisposab
 
         var rejected = InferenceStatus.Ok;
         Worker? wake = null;
+        Worker? inline = null;
         lock (_lock)
         {
             if (!_accepting)
@@ -158,6 +160,12 @@ public sealed partial class DynamicBatcher<TRequest, TResponse> : IAsyncDisposab
             {
                 rejected = InferenceStatus.Cancelled;
             }
+            else if (CanRunInlineLocked())
+            {
+                inline = PopIdleLocked()!;
+                Interlocked.Increment(ref _executing);
+                item.Dispatched = true;
+            }
             else
             {
                 LinkLocked(item);
@@ -169,6 +177,11 @@ public sealed partial class DynamicBatcher<TRequest, TResponse> : IAsyncDisposab
 
                 wake = PopIdleLocked();
             }
+        }
+
+        if (inline is not null)
+        {
+            return RunInline(inline, item);
         }
 
         if (rejected != InferenceStatus.Ok)
