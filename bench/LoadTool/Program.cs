@@ -9,6 +9,14 @@ namespace OrleansInference.LoadTool;
 internal static class LoadToolProgram
 {
     public const string PinnedVariable = "ORLEANSINFERENCE_LOADTOOL_PINNED";
+
+    /// <summary>
+    /// Set on every process the tool pins to one core. The runtime stretches its tier-up delay tenfold in a process that
+    /// sees a single CPU (100 ms becomes 1 s, restarted by every new method compiled), so a pinned server that keeps
+    /// meeting new code runs unoptimized for tens of seconds. With the multiplier at 1 a pinned process tiers up as it
+    /// would with its machine's cores; the same setting ships in the container image for one-CPU pods.
+    /// </summary>
+    public const string TieringVariable = "DOTNET_TC_DelaySingleProcMultiplier";
     public const string CoresVariable = "ORLEANSINFERENCE_LOADTOOL_CORES";
     public const string ListeningPrefix = "LISTENING ";
 
@@ -73,6 +81,7 @@ internal static class LoadToolProgram
         }
 
         start.Environment[PinnedVariable] = "1";
+        start.Environment[TieringVariable] = "1";
         start.Environment[CoresVariable] = Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
         using var child = Process.Start(start)!;
         await child.WaitForExitAsync();

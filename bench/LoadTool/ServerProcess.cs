@@ -52,6 +52,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
 
         start.Environment[LoadToolProgram.PinnedVariable] = "1";
+        start.Environment[LoadToolProgram.TieringVariable] = "1";
         start.Environment["DOTNET_gcServer"] = "0";
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start '{fileName} {command}'.");
         var listening = new TaskCompletionSource<IPEndPoint>(TaskCreationOptions.RunContinuationsAsynchronously);

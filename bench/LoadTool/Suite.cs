@@ -66,7 +66,7 @@ internal sealed partial class Suite
         var results = new SuiteResults(
             started.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture),
             LoadToolProgram.DescribeMachine(),
-            "child process (this tool re-run as `serve-grid`, ApiHost with the co-hosted silo), pinned to core 0; load generator on core 1",
+            "child process (this tool re-run as `serve-grid`, ApiHost with the co-hosted silo), pinned to core 0; load generator on core 1; every pinned process runs with `DOTNET_TC_DelaySingleProcMultiplier=1` (the runtime's tier-up delay as on a multi-core machine, not stretched tenfold for a one-CPU process)",
             _options.Provider.ToString(),
             repository.WideHidden,
             raw,
