@@ -85,10 +85,7 @@ public sealed partial class ModelVersionGrain
     {
         if (runtime.Drift is { } drift && result.Rows is { } rows)
         {
-            foreach (var row in rows)
-            {
-                drift.ObservePrediction((int)row.Prediction);
-            }
+            drift.ObservePredictions(rows);
         }
 
         return result;

@@ -30,18 +30,39 @@ public sealed class DriftMonitor
         (_counts, _classCounts) = NewCounts();
     }
 
+    /// <summary>Rows from which a request's counts are first tallied locally and then added once per bin.</summary>
+    private const int LocalTallyRows = 8;
+
     /// <summary>Counts <paramref name="rowCount"/> raw rows laid out contiguously.</summary>
+    /// <remarks>
+    /// Shared bins are updated atomically, and batch-job workers on different cores would fight over the same cache
+    /// lines with one atomic increment per feature per row; a multi-row request tallies into a local histogram first
+    /// and publishes it with one atomic add per non-empty bin.
+    /// </remarks>
     public void ObserveRows(ReadOnlySpan<float> rows, int rowCount)
     {
         var counts = Volatile.Read(ref _counts);
-        for (var r = 0; r < rowCount; r++)
+        if (rowCount < LocalTallyRows)
         {
-            var row = rows.Slice(r * _columnCount, _columnCount);
+            for (var r = 0; r < rowCount; r++)
+            {
+                var row = rows.Slice(r * _columnCount, _columnCount);
+                for (var f = 0; f < _columns.Length; f++)
+                {
+                    if (_columns[f] >= 0)
+                    {
+                        Interlocked.Increment(ref counts[f][_profile.Features[f].BinOf(row[_columns[f]])]);
+                    }
+                }
+            }
+        }
+        else
+        {
             for (var f = 0; f < _columns.Length; f++)
             {
                 if (_columns[f] >= 0)
                 {
-                    Interlocked.Increment(ref counts[f][_profile.Features[f].BinOf(row[_columns[f]])]);
+                    TallyFeature(rows, rowCount, f, counts[f]);
                 }
             }
         }
@@ -49,13 +70,65 @@ public sealed class DriftMonitor
         Interlocked.Add(ref _rows, rowCount);
     }
 
-    /// <summary>Counts one predicted class.</summary>
-    public void ObservePrediction(int predictedClass)
+    /// <summary>Counts predicted classes (one per row of a request).</summary>
+    public void ObservePredictions(IReadOnlyList<RowPrediction> predictions)
     {
         var classes = Volatile.Read(ref _classCounts);
+        if (predictions.Count < LocalTallyRows)
+        {
+            foreach (var prediction in predictions)
+            {
+                ObservePrediction(classes, (int)prediction.Prediction);
+            }
+
+            return;
+        }
+
+        Span<long> local = classes.Length <= 64 ? stackalloc long[classes.Length] : new long[classes.Length];
+        foreach (var prediction in predictions)
+        {
+            var predicted = (int)prediction.Prediction;
+            if ((uint)predicted < (uint)local.Length)
+            {
+                local[predicted]++;
+            }
+        }
+
+        Publish(local, classes);
+    }
+
+    /// <summary>Counts one predicted class.</summary>
+    public void ObservePrediction(int predictedClass) => ObservePrediction(Volatile.Read(ref _classCounts), predictedClass);
+
+    private static void ObservePrediction(long[] classes, int predictedClass)
+    {
         if ((uint)predictedClass < (uint)classes.Length)
         {
             Interlocked.Increment(ref classes[predictedClass]);
+        }
+    }
+
+    private void TallyFeature(ReadOnlySpan<float> rows, int rowCount, int feature, long[] shared)
+    {
+        var bins = _profile.Features[feature];
+        var column = _columns[feature];
+        Span<long> local = shared.Length <= 64 ? stackalloc long[shared.Length] : new long[shared.Length];
+        for (var r = 0; r < rowCount; r++)
+        {
+            local[bins.BinOf(rows[(r * _columnCount) + column])]++;
+        }
+
+        Publish(local, shared);
+    }
+
+    private static void Publish(ReadOnlySpan<long> local, long[] shared)
+    {
+        for (var bin = 0; bin < local.Length; bin++)
+        {
+            if (local[bin] != 0)
+            {
+                Interlocked.Add(ref shared[bin], local[bin]);
+            }
         }
     }
 

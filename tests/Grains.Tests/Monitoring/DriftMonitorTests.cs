@@ -54,6 +54,43 @@ public sealed class DriftMonitorTests : IDisposable
     }
 
     [Fact]
+    public void BulkObservation_CountsExactlyAsRowByRow()
+    {
+        File.WriteAllText(Path.Combine(_directory, ReferenceProfile.FileName), """
+            {"features": [{"name": "a", "edges": [0.0], "fractions": [0.5, 0.5]},
+                          {"name": "b", "edges": [10.0, 20.0], "fractions": [0.2, 0.3, 0.5]}],
+             "class_fractions": [0.3, 0.3, 0.4]}
+            """);
+        var profile = ReferenceProfile.TryLoad(_directory)!;
+        var bulk = new DriftMonitor(profile, ["b", "a", "ignored"]);
+        var single = new DriftMonitor(profile, ["b", "a", "ignored"]);
+        var random = new Random(3);
+        var rows = new float[3 * 1000];
+        var predictions = new OrleansInference.Contracts.Models.RowPrediction[1000];
+        for (var r = 0; r < 1000; r++)
+        {
+            rows[r * 3] = random.NextSingle() * 40f;
+            rows[(r * 3) + 1] = random.NextSingle() - 0.3f;
+            rows[(r * 3) + 2] = 99f;
+            predictions[r] = new OrleansInference.Contracts.Models.RowPrediction(r % 7 == 0 ? 2 : r % 3 == 0 ? 1 : 0, null, null, null);
+        }
+
+        bulk.ObserveRows(rows, 1000);
+        bulk.ObservePredictions(predictions);
+        for (var r = 0; r < 1000; r++)
+        {
+            single.ObserveRows(rows.AsSpan(r * 3, 3), 1);
+            single.ObservePrediction((int)predictions[r].Prediction);
+        }
+
+        var expected = single.Report("m", "1");
+        var actual = bulk.Report("m", "1");
+        Assert.Equal(1000, actual.Rows);
+        Assert.Equal(expected.Features.Select(f => f.Psi), actual.Features.Select(f => f.Psi));
+        Assert.Equal(expected.PredictionPsi, actual.PredictionPsi);
+    }
+
+    [Fact]
     public void TryLoad_MissingFileIsNull_InvalidFileNamesTheProblem()
     {
         Assert.Null(ReferenceProfile.TryLoad(_directory));
