@@ -1,4 +1,5 @@
 using System.Globalization;
+using OrleansInference.Grains.Processing;
 
 namespace OrleansInference.BatchBenchmark;
 
@@ -6,7 +7,11 @@ namespace OrleansInference.BatchBenchmark;
 internal static class CsvFeatureReader
 {
     /// <summary>Parses every line of <paramref name="chunk"/> into <paramref name="features"/>; returns the rows parsed.</summary>
-    public static int Parse(ReadOnlySpan<byte> chunk, int columns, Span<float> features)
+    /// <param name="chunk">Whole lines of the CSV.</param>
+    /// <param name="columns">Fields per line, all features.</param>
+    /// <param name="features">Receives the rows, row-major.</param>
+    /// <param name="gridParser">Parse numbers with the grid's <see cref="DecimalFloatParser"/> instead of <c>float.TryParse</c>.</param>
+    public static int Parse(ReadOnlySpan<byte> chunk, int columns, Span<float> features, bool gridParser = false)
     {
         var rows = 0;
         while (!chunk.IsEmpty)
@@ -25,7 +30,10 @@ internal static class CsvFeatureReader
                 var comma = line.IndexOf((byte)',');
                 var field = comma < 0 ? line : line[..comma];
                 line = comma < 0 ? default : line[(comma + 1)..];
-                if (!float.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out row[c]))
+                var parsed = gridParser
+                    ? DecimalFloatParser.TryParse(field, out row[c])
+                    : float.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out row[c]);
+                if (!parsed)
                 {
                     throw new InvalidDataException($"Row {rows} of the chunk: field {c} is not a number.");
                 }

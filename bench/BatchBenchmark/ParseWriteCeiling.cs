@@ -8,11 +8,12 @@ namespace OrleansInference.BatchBenchmark;
 /// <summary>
 /// Ceiling (a): read the CSV chunk by chunk, parse the 30 floats of every row and write an output CSV of
 /// <c>row_id,prediction</c> with a constant prediction — no model. Same chunks and worker count as the job; parts are
-/// written to the output in chunk order as they complete.
+/// written to the output in chunk order as they complete. Numbers are parsed with <c>float.TryParse</c>, as a plain
+/// program would, or optionally with the grid's own number parser (the job's).
 /// </summary>
 internal static class ParseWriteCeiling
 {
-    public static async Task<double> RunAsync(string input, string output, IReadOnlyList<CsvChunks.Chunk> chunks, int columns, int workers)
+    public static async Task<double> RunAsync(string input, string output, IReadOnlyList<CsvChunks.Chunk> chunks, int columns, int workers, bool gridParser = false)
     {
         var stopwatch = Stopwatch.StartNew();
         var parts = chunks.Select(_ => new TaskCompletionSource<ArrayBufferWriter<byte>>(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
@@ -21,7 +22,7 @@ internal static class ParseWriteCeiling
         {
             await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = workers }, async (chunk, ct) =>
             {
-                parts[chunk.Index].SetResult(await ProcessAsync(handle, chunk, columns, ct));
+                parts[chunk.Index].SetResult(await ProcessAsync(handle, chunk, columns, gridParser, ct));
             });
         }
 
@@ -29,7 +30,7 @@ internal static class ParseWriteCeiling
         return stopwatch.Elapsed.TotalSeconds;
     }
 
-    private static async Task<ArrayBufferWriter<byte>> ProcessAsync(SafeFileHandle handle, CsvChunks.Chunk chunk, int columns, CancellationToken ct)
+    private static async Task<ArrayBufferWriter<byte>> ProcessAsync(SafeFileHandle handle, CsvChunks.Chunk chunk, int columns, bool gridParser, CancellationToken ct)
     {
         var bytes = ArrayPool<byte>.Shared.Rent(chunk.Length);
         var features = ArrayPool<float>.Shared.Rent(chunk.Rows * columns);
@@ -40,7 +41,7 @@ internal static class ParseWriteCeiling
                 read += await RandomAccess.ReadAsync(handle, bytes.AsMemory(read, chunk.Length - read), chunk.Offset + read, ct);
             }
 
-            var rows = CsvFeatureReader.Parse(bytes.AsSpan(0, chunk.Length), columns, features);
+            var rows = CsvFeatureReader.Parse(bytes.AsSpan(0, chunk.Length), columns, features, gridParser);
             var output = new ArrayBufferWriter<byte>(rows * 12);
             for (var r = 0; r < rows; r++)
             {

@@ -44,9 +44,18 @@ try
 
         await ParseWriteCeiling.RunAsync(warmUp, Path.Combine(folder, "parse-write.csv"), CsvChunks.Plan(warmUp, WarmUpChunkRows), model.Columns, settings.Workers);
         await Task.Delay(tierUpPause);
+        // Two passes over the full file, as the job gets below: the first pass after the warm-up, then steady state.
+        var parseFirstSeconds = await ParseWriteCeiling.RunAsync(input, Path.Combine(folder, "parse-write.csv"), chunks, model.Columns, settings.Workers);
+        result["parse_write_first"] = Figure(parseFirstSeconds, settings.Rows);
         var parseSeconds = await ParseWriteCeiling.RunAsync(input, Path.Combine(folder, "parse-write.csv"), chunks, model.Columns, settings.Workers);
         result["parse_write"] = Figure(parseSeconds, settings.Rows);
-        Console.WriteLine($"(a) parse-and-write ceiling: {settings.Rows / parseSeconds:N0} rows/s ({parseSeconds:F2} s)");
+        Console.WriteLine($"(a) parse-and-write ceiling: {settings.Rows / parseSeconds:N0} rows/s ({parseSeconds:F2} s; first pass {settings.Rows / parseFirstSeconds:N0} rows/s)");
+
+        // For reference: the same pass with the grid's own number parser (the one the job uses), steady state.
+        await ParseWriteCeiling.RunAsync(input, Path.Combine(folder, "parse-write.csv"), chunks, model.Columns, settings.Workers, gridParser: true);
+        var gridParseSeconds = await ParseWriteCeiling.RunAsync(input, Path.Combine(folder, "parse-write.csv"), chunks, model.Columns, settings.Workers, gridParser: true);
+        result["parse_write_grid_parser"] = Figure(gridParseSeconds, settings.Rows);
+        Console.WriteLine($"(a') parse-and-write with the grid's number parser: {settings.Rows / gridParseSeconds:N0} rows/s ({gridParseSeconds:F2} s)");
         File.Delete(Path.Combine(folder, "parse-write.csv"));
 
         var features = PreParse(input, chunks, model.Columns, settings.Rows);
@@ -65,6 +74,17 @@ try
         await BatchJobRunner.RunAsync(server.Client, "warm-up.csv", WarmUpChunkRows, WarmUpRows, TimeSpan.FromMinutes(5));
         await Task.Delay(tierUpPause);
         var timeout = TimeSpan.FromMinutes(Math.Max(10, settings.Rows / 100_000.0));
+        if (!settings.EndToEndOnly)
+        {
+            // The first full-size job after start-up still runs much of the job path in the runtime's lower JIT tiers;
+            // it is reported as such, and the second job over the same file is the server's steady state.
+            var first = await BatchJobRunner.RunAsync(server.Client, "input.csv", settings.ChunkRows, settings.Rows, timeout);
+            var firstFigure = Figure(first.WallSeconds, settings.Rows);
+            firstFigure["output_rows"] = first.OutputRows;
+            result["end_to_end_first"] = firstFigure;
+            Console.WriteLine($"(c) first job after start-up: {settings.Rows / first.WallSeconds:N0} rows/s ({first.WallSeconds:F2} s wall); output rows {first.OutputRows:N0} verified");
+        }
+
         var job = await BatchJobRunner.RunAsync(server.Client, "input.csv", settings.ChunkRows, settings.Rows, timeout);
         var e2e = Figure(job.WallSeconds, settings.Rows);
         e2e["server_rows_per_second"] = Math.Round(job.ServerRowsPerSecond);
@@ -79,7 +99,13 @@ try
             var ort = (double)result["raw_ort"]!["rows_per_second"]!;
             var ratio = settings.Rows / job.WallSeconds / Math.Min(parse, ort);
             result["ratio_end_to_end_to_lower_ceiling"] = Math.Round(ratio, 3);
-            Console.WriteLine($"(c) / min(a, b) = {ratio:P0} (goal >= 50%)");
+            var parseFirst = (double)result["parse_write_first"]!["rows_per_second"]!;
+            var firstRatio = (double)result["end_to_end_first"]!["rows_per_second"]! / Math.Min(parseFirst, ort);
+            result["ratio_first_pass"] = Math.Round(firstRatio, 3);
+            var gridParse = (double)result["parse_write_grid_parser"]!["rows_per_second"]!;
+            var gridParserRatio = settings.Rows / job.WallSeconds / Math.Min(gridParse, ort);
+            result["ratio_to_grid_parser_ceiling"] = Math.Round(gridParserRatio, 3);
+            Console.WriteLine($"(c) / min(a, b) = {ratio:P0} (goal >= 50%); first passes: {firstRatio:P0}; (c) / min(a', b) = {gridParserRatio:P0}");
 
             var idle = await RealtimeLoad.RunAsync(server.Client, bodies, settings.RequestsPerSecond, settings.LatencyDuration);
             Console.WriteLine($"real time without a job: p50 {idle.P50Ms:F2} ms, p99 {idle.P99Ms:F2} ms ({idle.Requests} ok, {idle.Failures} failed)");

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using OrleansInference.Grains.Processing;
@@ -81,7 +80,7 @@ public sealed class CsvRowParser : IBatchRowParser
                 continue;
             }
 
-            if (!float.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !float.IsFinite(value))
+            if (!DecimalFloatParser.TryParse(field, out var value) || !float.IsFinite(value))
             {
                 return $"Field '{_names[i]}' is '{Encoding.UTF8.GetString(field)}', not a finite number.";
             }

@@ -58,13 +58,7 @@ public sealed class DriftMonitor
         }
         else
         {
-            for (var f = 0; f < _columns.Length; f++)
-            {
-                if (_columns[f] >= 0)
-                {
-                    TallyFeature(rows, rowCount, f, counts[f]);
-                }
-            }
+            TallyRows(rows, rowCount, counts);
         }
 
         Interlocked.Add(ref _rows, rowCount);
@@ -108,17 +102,38 @@ public sealed class DriftMonitor
         }
     }
 
-    private void TallyFeature(ReadOnlySpan<float> rows, int rowCount, int feature, long[] shared)
+    /// <summary>Bins every row into a local histogram (row by row, one pass over memory), then publishes it.</summary>
+    private void TallyRows(ReadOnlySpan<float> rows, int rowCount, long[][] shared)
     {
-        var bins = _profile.Features[feature];
-        var column = _columns[feature];
-        Span<long> local = shared.Length <= 64 ? stackalloc long[shared.Length] : new long[shared.Length];
-        for (var r = 0; r < rowCount; r++)
+        var total = 0;
+        foreach (var bins in shared)
         {
-            local[bins.BinOf(rows[(r * _columnCount) + column])]++;
+            total += bins.Length;
         }
 
-        Publish(local, shared);
+        Span<long> local = total <= 512 ? stackalloc long[total] : new long[total];
+        local.Clear();
+        for (var r = 0; r < rowCount; r++)
+        {
+            var row = rows.Slice(r * _columnCount, _columnCount);
+            var offset = 0;
+            for (var f = 0; f < _columns.Length; f++)
+            {
+                if (_columns[f] >= 0)
+                {
+                    local[offset + _profile.Features[f].BinOf(row[_columns[f]])]++;
+                }
+
+                offset += shared[f].Length;
+            }
+        }
+
+        var start = 0;
+        foreach (var bins in shared)
+        {
+            Publish(local.Slice(start, bins.Length), bins);
+            start += bins.Length;
+        }
     }
 
     private static void Publish(ReadOnlySpan<long> local, long[] shared)

@@ -1,17 +1,50 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
 namespace OrleansInference.Grains.Monitoring;
 
 /// <summary>One feature's reference bins: a value v falls in the first bin whose edge is at least v, or the last.</summary>
 public sealed record FeatureBins(string Name, double[] Edges, double[] Fractions)
 {
+    /// <summary>The edges padded with +∞ to whole 256-bit vectors, for <see cref="BinOf"/>.</summary>
+    private readonly double[] _padded = Pad(Edges);
+
     /// <summary>The bin of <paramref name="value"/>.</summary>
+    /// <remarks>
+    /// Edges ascend (the profile loader checks), so the bin is the number of edges below the value: counted four at a
+    /// time with a vector compare, branch-free. Drift monitoring bins every feature of every row a batch job scores.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int BinOf(double value)
     {
-        var bin = 0;
-        while (bin < Edges.Length && value > Edges[bin])
+        if (!Vector256.IsHardwareAccelerated)
         {
-            bin++;
+            var bin = 0;
+            while (bin < Edges.Length && value > Edges[bin])
+            {
+                bin++;
+            }
+
+            return bin;
         }
 
-        return bin;
+        var broadcast = Vector256.Create(value);
+        var below = 0;
+        ref var edges = ref _padded[0];
+        for (var i = 0; i < _padded.Length; i += Vector256<double>.Count)
+        {
+            var above = Vector256.GreaterThan(broadcast, Vector256.LoadUnsafe(ref edges, (nuint)i));
+            below += System.Numerics.BitOperations.PopCount(above.ExtractMostSignificantBits());
+        }
+
+        return below;
+    }
+
+    private static double[] Pad(double[] edges)
+    {
+        var padded = new double[Math.Max(Vector256<double>.Count, (edges.Length + Vector256<double>.Count - 1) / Vector256<double>.Count * Vector256<double>.Count)];
+        Array.Fill(padded, double.PositiveInfinity);
+        edges.CopyTo(padded, 0);
+        return padded;
     }
 }

@@ -47,6 +47,14 @@ public sealed class ReferenceProfile
                     throw new InvalidDataException($"Feature '{feature.GetProperty("name").GetString()}' has {edges.Length} edges but {fractions.Length} fractions; expected one more fraction than edges.");
                 }
 
+                for (var e = 1; e < edges.Length; e++)
+                {
+                    if (!(edges[e] >= edges[e - 1]))
+                    {
+                        throw new InvalidDataException($"Feature '{feature.GetProperty("name").GetString()}' has edges out of order ({edges[e - 1]} then {edges[e]}); edges must ascend.");
+                    }
+                }
+
                 features.Add(new FeatureBins(feature.GetProperty("name").GetString() ?? string.Empty, edges, fractions));
             }
 

@@ -90,6 +90,39 @@ public sealed class DriftMonitorTests : IDisposable
         Assert.Equal(expected.PredictionPsi, actual.PredictionPsi);
     }
 
+    [Theory]
+    [InlineData(new double[] { 0.0 })]
+    [InlineData(new double[] { -1.5, 0.0, 2.0, 2.0, 3.25, 10.0, 11.0, 12.0, 40.0 })]
+    [InlineData(new double[] { 1, 2, 3, 4, 5, 6, 7, 8 })]
+    public void BinOf_IsTheFirstEdgeAtLeastTheValue(double[] edges)
+    {
+        var bins = new FeatureBins("f", edges, new double[edges.Length + 1]);
+        var random = new Random(11);
+        var values = edges.Concat([double.NaN, double.NegativeInfinity, double.PositiveInfinity, -100, 100])
+            .Concat(Enumerable.Range(0, 2000).Select(_ => (random.NextDouble() * 60) - 10));
+        foreach (var value in values)
+        {
+            var expected = 0;
+            while (expected < edges.Length && value > edges[expected])
+            {
+                expected++;
+            }
+
+            Assert.True(expected == bins.BinOf(value), $"value {value}: expected bin {expected}, got {bins.BinOf(value)}");
+        }
+    }
+
+    [Fact]
+    public void TryLoad_EdgesOutOfOrder_NamesTheFeature()
+    {
+        File.WriteAllText(Path.Combine(_directory, ReferenceProfile.FileName), """
+            {"features": [{"name": "radius", "edges": [1.0, 3.0, 2.0], "fractions": [0.25, 0.25, 0.25, 0.25]}]}
+            """);
+
+        var ex = Assert.Throws<InvalidDataException>(() => ReferenceProfile.TryLoad(_directory));
+        Assert.Contains("'radius' has edges out of order", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void TryLoad_MissingFileIsNull_InvalidFileNamesTheProblem()
     {
