@@ -42,9 +42,10 @@ internal static class BenchmarkReport
         md.AppendLine("All figures of one run are measured side by side in one process on the same generated CSV (breast-cancer features");
         md.AppendLine("sampled from `data/breast_cancer.csv` with ±1% jitter) and the same model (`breast-cancer/2`, a 30-16-2 MLP),");
         md.AppendLine("with the job's chunk size and worker count. Every path first runs over a small warm-up file; then the ceiling (a) and");
-        md.AppendLine("the job (c) each run twice over the full file: the second pass is the steady state of a server that has already run");
-        md.AppendLine("jobs (the figures and the goal below), the first pass is reported beside it. What the figures mean and what limits");
-        md.AppendLine("them: [docs/batch-jobs.md](../batch-jobs.md#throughput).");
+        md.AppendLine("the job (c) each run three times over the full file: the best of the second and third passes is the steady state of");
+        md.AppendLine("a server that has already run jobs (the figures and the goal below; on a shared host noise only slows a pass), and");
+        md.AppendLine("the first pass is reported beside it. What the figures mean and what limits them:");
+        md.AppendLine("[docs/batch-jobs.md](../batch-jobs.md#throughput).");
         md.AppendLine();
         if (full is not null)
         {

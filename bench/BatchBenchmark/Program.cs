@@ -8,6 +8,7 @@ using OrleansInference.BatchBenchmark;
 const int WarmUpRows = 100_000; // rows of the warm-up file each path runs over before it is measured
 const int WarmUpChunkRows = 2_000; // 50 warm-up chunks: per-chunk methods pass the runtime's 30-call tier-up threshold
 var tierUpPause = TimeSpan.FromSeconds(1); // after a warm-up, for the runtime's background tier-1 compilation
+const int SteadyPasses = 2; // after the first full pass, the best of this many passes is the steady state (noise only slows a pass)
 var settings = BenchmarkSettings.Parse(args);
 var model = BreastCancerModel.Load(Path.Combine(settings.RepositoryRoot, "models"));
 var sourceCsv = Path.Combine(settings.RepositoryRoot, "data", "breast_cancer.csv");
@@ -44,10 +45,15 @@ try
 
         await ParseWriteCeiling.RunAsync(warmUp, Path.Combine(folder, "parse-write.csv"), CsvChunks.Plan(warmUp, WarmUpChunkRows), model.Columns, settings.Workers);
         await Task.Delay(tierUpPause);
-        // Two passes over the full file, as the job gets below: the first pass after the warm-up, then steady state.
+        // Passes over the full file, as the job gets below: the first pass after the warm-up, then the best of two more.
         var parseFirstSeconds = await ParseWriteCeiling.RunAsync(input, Path.Combine(folder, "parse-write.csv"), chunks, model.Columns, settings.Workers);
         result["parse_write_first"] = Figure(parseFirstSeconds, settings.Rows);
-        var parseSeconds = await ParseWriteCeiling.RunAsync(input, Path.Combine(folder, "parse-write.csv"), chunks, model.Columns, settings.Workers);
+        var parseSeconds = double.MaxValue;
+        for (var pass = 0; pass < SteadyPasses; pass++)
+        {
+            parseSeconds = Math.Min(parseSeconds, await ParseWriteCeiling.RunAsync(input, Path.Combine(folder, "parse-write.csv"), chunks, model.Columns, settings.Workers));
+        }
+
         result["parse_write"] = Figure(parseSeconds, settings.Rows);
         Console.WriteLine($"(a) parse-and-write ceiling: {settings.Rows / parseSeconds:N0} rows/s ({parseSeconds:F2} s; first pass {settings.Rows / parseFirstSeconds:N0} rows/s)");
 
@@ -77,7 +83,7 @@ try
         if (!settings.EndToEndOnly)
         {
             // The first full-size job after start-up still runs much of the job path in the runtime's lower JIT tiers;
-            // it is reported as such, and the second job over the same file is the server's steady state.
+            // it is reported as such, and the best of two more jobs over the same file is the server's steady state.
             var first = await BatchJobRunner.RunAsync(server.Client, "input.csv", settings.ChunkRows, settings.Rows, timeout);
             var firstFigure = Figure(first.WallSeconds, settings.Rows);
             firstFigure["output_rows"] = first.OutputRows;
@@ -86,6 +92,12 @@ try
         }
 
         var job = await BatchJobRunner.RunAsync(server.Client, "input.csv", settings.ChunkRows, settings.Rows, timeout);
+        for (var pass = 1; pass < (settings.EndToEndOnly ? 1 : SteadyPasses); pass++)
+        {
+            var again = await BatchJobRunner.RunAsync(server.Client, "input.csv", settings.ChunkRows, settings.Rows, timeout);
+            job = again.WallSeconds < job.WallSeconds ? again : job;
+        }
+
         var e2e = Figure(job.WallSeconds, settings.Rows);
         e2e["server_rows_per_second"] = Math.Round(job.ServerRowsPerSecond);
         e2e["output_rows"] = job.OutputRows;
