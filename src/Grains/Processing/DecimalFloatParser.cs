@@ -40,12 +40,7 @@ public static class DecimalFloatParser
     {
         value = 0;
         var i = 0;
-        var negative = false;
-        if (i < text.Length && (text[i] == (byte)'-' || text[i] == (byte)'+'))
-        {
-            negative = text[i] == (byte)'-';
-            i++;
-        }
+        var negative = ReadSign(text, ref i);
 
         ulong mantissa = 0;
         var significant = 0;
@@ -80,12 +75,7 @@ public static class DecimalFloatParser
         if (i < text.Length && (text[i] | 0x20) == (byte)'e')
         {
             i++;
-            var exponentNegative = false;
-            if (i < text.Length && (text[i] == (byte)'-' || text[i] == (byte)'+'))
-            {
-                exponentNegative = text[i] == (byte)'-';
-                i++;
-            }
+            var exponentNegative = ReadSign(text, ref i);
 
             var exponent = 0;
             var exponentDigits = 0;
@@ -138,6 +128,18 @@ public static class DecimalFloatParser
 
         value = (float)(negative ? -result : result);
         return true;
+    }
+
+    /// <summary>Steps over an optional sign at <paramref name="i"/>; true when it is a minus.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool ReadSign(ReadOnlySpan<byte> text, ref int i)
+    {
+        if (i < text.Length && (text[i] == (byte)'-' || text[i] == (byte)'+'))
+        {
+            return text[i++] == (byte)'-';
+        }
+
+        return false;
     }
 
     /// <summary>Adds one digit; leading zeros are not significant. False past the digits a ulong holds exactly.</summary>
