@@ -8,6 +8,10 @@ using OrleansInference.Api.Metrics;
 using Microsoft.Extensions.Options;
 using OrleansInference.Api.Predict;
 using OrleansInference.Api.Security;
+using OrleansInference.Api.Http;
+using OrleansInference.Contracts.Grains;
+using OrleansInference.Grains.Catalog;
+using OrleansInference.Grains.Experiments;
 
 namespace OrleansInference.Api;
 
@@ -21,7 +25,14 @@ public static class EndpointRouteBuilderExtensions
         app.UseStatusCodePages();
         app.UseMiddleware<AccessControlMiddleware>();
         app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapPost("/api/v1/predict", PredictEndpoint.HandleAsync)
+        // The hot path takes its singletons once here: binding them per request would resolve each from a request
+        // service scope created for the purpose.
+        var grains = app.Services.GetRequiredService<IGrainFactory>();
+        var catalog = app.Services.GetRequiredService<ModelCatalog>();
+        var apiOptions = app.Services.GetRequiredService<IOptions<ApiOptions>>();
+        var time = app.Services.GetRequiredService<TimeProvider>();
+        var experiments = app.Services.GetRequiredService<ExperimentRouter>();
+        app.MapPost("/api/v1/predict", (Func<HttpContext, Task<IResult>>)(context => PredictEndpoint.HandleAsync(context, grains, catalog, apiOptions, time, experiments)))
             .WithName("Predict")
             .WithSummary("Predict one row or a list of rows with a model's serving version.");
         app.MapPost("/api/v1/explain", Explain.ExplainEndpoint.HandleAsync)

@@ -77,12 +77,16 @@ internal static class PredictEndpoint
         var latencyMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
-        using (var writer = new Utf8JsonWriter(context.Response.BodyWriter))
+
+        // Written whole first, so the response carries Content-Length and goes out in one write, not in chunks.
+        using var buffer = new PooledBufferWriter(1024);
+        using (var writer = new Utf8JsonWriter(buffer))
         {
             PredictResponseWriter.Write(writer, result, singleRow, latencyMs, experiment);
         }
 
-        await context.Response.BodyWriter.FlushAsync(cancellationToken);
+        context.Response.ContentLength = buffer.WrittenCount;
+        await context.Response.BodyWriter.WriteAsync(buffer.WrittenMemory, cancellationToken);
         return Results.Empty;
     }
 }
