@@ -30,15 +30,37 @@ public sealed class DriftMonitor
         (_counts, _classCounts) = NewCounts();
     }
 
+    /// <summary>Rows from which a request's counts are first tallied locally and then added once per bin.</summary>
+    private const int LocalTallyRows = 8;
+
     /// <summary>Counts <paramref name="rowCount"/> raw rows laid out contiguously.</summary>
     /// <remarks>
     /// Shared bins are updated atomically, and batch-job workers on different cores would fight over the same cache
-    /// lines with one atomic increment per feature per row; the rows are tallied into a local histogram first and
-    /// published with one atomic add per non-empty bin.
+    /// lines with one atomic increment per feature per row; a multi-row request tallies into a local histogram first
+    /// and publishes it with one atomic add per non-empty bin.
     /// </remarks>
     public void ObserveRows(ReadOnlySpan<float> rows, int rowCount)
     {
-        TallyRows(rows, rowCount, Volatile.Read(ref _counts));
+        var counts = Volatile.Read(ref _counts);
+        if (rowCount < LocalTallyRows)
+        {
+            for (var r = 0; r < rowCount; r++)
+            {
+                var row = rows.Slice(r * _columnCount, _columnCount);
+                for (var f = 0; f < _columns.Length; f++)
+                {
+                    if (_columns[f] >= 0)
+                    {
+                        Interlocked.Increment(ref counts[f][_profile.Features[f].BinOf(row[_columns[f]])]);
+                    }
+                }
+            }
+        }
+        else
+        {
+            TallyRows(rows, rowCount, counts);
+        }
+
         Interlocked.Add(ref _rows, rowCount);
     }
 
@@ -46,6 +68,16 @@ public sealed class DriftMonitor
     public void ObservePredictions(IReadOnlyList<RowPrediction> predictions)
     {
         var classes = Volatile.Read(ref _classCounts);
+        if (predictions.Count < LocalTallyRows)
+        {
+            foreach (var prediction in predictions)
+            {
+                ObservePrediction(classes, (int)prediction.Prediction);
+            }
+
+            return;
+        }
+
         Span<long> local = classes.Length <= 64 ? stackalloc long[classes.Length] : new long[classes.Length];
         foreach (var prediction in predictions)
         {
@@ -60,9 +92,10 @@ public sealed class DriftMonitor
     }
 
     /// <summary>Counts one predicted class.</summary>
-    public void ObservePrediction(int predictedClass)
+    public void ObservePrediction(int predictedClass) => ObservePrediction(Volatile.Read(ref _classCounts), predictedClass);
+
+    private static void ObservePrediction(long[] classes, int predictedClass)
     {
-        var classes = Volatile.Read(ref _classCounts);
         if ((uint)predictedClass < (uint)classes.Length)
         {
             Interlocked.Increment(ref classes[predictedClass]);
