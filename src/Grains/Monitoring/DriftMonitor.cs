@@ -30,7 +30,10 @@ public sealed class DriftMonitor
         (_counts, _classCounts) = NewCounts();
     }
 
-    /// <summary>Rows from which a request's counts are first tallied locally and then added once per bin.</summary>
+    /// <summary>
+    /// Rows from which a request's counts are first tallied locally and then added once per bin; below it (a real-time
+    /// request) incrementing the few shared bins directly is cheaper than clearing and scanning a local histogram.
+    /// </summary>
     private const int LocalTallyRows = 8;
 
     /// <summary>Counts <paramref name="rowCount"/> raw rows laid out contiguously.</summary>
