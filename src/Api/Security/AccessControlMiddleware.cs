@@ -26,11 +26,14 @@ internal sealed partial class AccessControlMiddleware(RequestDelegate next, ApiK
 
         if (!auth.Enabled)
         {
-            var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-            if (!keys.TryAcquireForClient(client, out var wait))
+            if (keys.LimitsClients)
             {
-                await RefuseAsync(context, StatusCodes.Status429TooManyRequests, $"Client {client} is over its rate limit; retry after {Seconds(wait)} s.", wait);
-                return;
+                var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+                if (!keys.TryAcquireForClient(client, out var wait))
+                {
+                    await RefuseAsync(context, StatusCodes.Status429TooManyRequests, $"Client {client} is over its rate limit; retry after {Seconds(wait)} s.", wait);
+                    return;
+                }
             }
 
             await next(context);

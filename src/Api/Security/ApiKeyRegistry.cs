@@ -42,6 +42,9 @@ internal sealed class ApiKeyRegistry : IDisposable
     }
 
     /// <summary>Takes a token for an anonymous client address; true when no per-client limit is configured.</summary>
+    /// <summary>True when anonymous clients are rate limited per address.</summary>
+    public bool LimitsClients => _perClient is not null;
+
     public bool TryAcquireForClient(string client, out TimeSpan retryAfter) => TryAcquire(_perClient?.AttemptAcquire(client), out retryAfter);
 
     public static bool TryAcquire(RateLimitLease? lease, out TimeSpan retryAfter)
