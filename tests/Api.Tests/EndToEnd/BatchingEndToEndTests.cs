@@ -46,9 +46,9 @@ public sealed class BatchingEndToEndTests(DemoServerFixture fixture) : IClassFix
         var body = $$"""{"inputs": [{"name": "x", "shape": [1, 256], "datatype": "FP32", "data": [{{row}}]}]}""";
 
         // A burst of 16 against a one-slot queue rejects some at once; on a very busy machine the client may not get
-        // them in flight together, so up to three bursts are sent, and every response must be 200 or 429.
+        // them in flight together, so up to five bursts are sent, and every response must be 200 or 429.
         var responses = new List<(HttpStatusCode StatusCode, RetryConditionHeaderValue? RetryAfter, string? Error)>();
-        for (var burst = 0; burst < 3 && !responses.Any(r => r.StatusCode == HttpStatusCode.TooManyRequests); burst++)
+        for (var burst = 0; burst < 5 && !responses.Any(r => r.StatusCode == HttpStatusCode.TooManyRequests); burst++)
         {
             responses.AddRange(await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
             {
@@ -59,7 +59,7 @@ public sealed class BatchingEndToEndTests(DemoServerFixture fixture) : IClassFix
 
         Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.OK);
         var rejected = responses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToArray();
-        Assert.NotEmpty(rejected);
+        Assert.True(rejected.Length > 0, $"No 429 among {responses.Count} responses: {string.Join(", ", responses.Select(r => (int)r.StatusCode))}.");
         Assert.All(rejected, r => Assert.NotNull(r.RetryAfter));
         Assert.All(rejected, r => Assert.Contains("queue", r.Error, StringComparison.OrdinalIgnoreCase));
         Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.OK or HttpStatusCode.TooManyRequests, r.Error));
