@@ -22,7 +22,7 @@ public static class EndpointRouteBuilderExtensions
     public static WebApplication MapInferenceApi(this WebApplication app)
     {
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        app.UseMiddleware<EmptyErrorBodyMiddleware>();
         app.UseMiddleware<AccessControlMiddleware>();
         app.MapOpenApi("/openapi/{documentName}.json");
         // The hot path takes its singletons once here: binding them per request would resolve each from a request

@@ -73,18 +73,18 @@ public sealed class DriftMonitor
         var classes = Volatile.Read(ref _classCounts);
         if (predictions.Count < LocalTallyRows)
         {
-            foreach (var prediction in predictions)
+            for (var i = 0; i < predictions.Count; i++)
             {
-                ObservePrediction(classes, (int)prediction.Prediction);
+                ObservePrediction(classes, (int)predictions[i].Prediction);
             }
 
             return;
         }
 
         Span<long> local = classes.Length <= 64 ? stackalloc long[classes.Length] : new long[classes.Length];
-        foreach (var prediction in predictions)
+        for (var i = 0; i < predictions.Count; i++)
         {
-            var predicted = (int)prediction.Prediction;
+            var predicted = (int)predictions[i].Prediction;
             if ((uint)predicted < (uint)local.Length)
             {
                 local[predicted]++;

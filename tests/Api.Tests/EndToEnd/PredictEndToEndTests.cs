@@ -78,6 +78,18 @@ public sealed class PredictEndToEndTests(DemoServerFixture fixture) : IClassFixt
         Assert.Contains(mentioned, (string?)JsonNode.Parse(text)!["error"], StringComparison.OrdinalIgnoreCase);
     }
 
+    [Theory]
+    [InlineData("GET", "api/v1/predict", HttpStatusCode.MethodNotAllowed)]
+    [InlineData("GET", "api/v1/no-such-endpoint", HttpStatusCode.NotFound)]
+    public async Task ErrorsWithoutABody_GetAProblemDetailsBody(string method, string path, HttpStatusCode expected)
+    {
+        using var response = await _client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal((int)expected, (int)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["status"]!);
+    }
+
     [Fact]
     public async Task BodyOverTheLimit_Is413_AndTheServerKeepsServing()
     {
