@@ -4,10 +4,20 @@ using System.Runtime.Intrinsics;
 namespace OrleansInference.Grains.Monitoring;
 
 /// <summary>One feature's reference bins: a value v falls in the first bin whose edge is at least v, or the last.</summary>
-public sealed record FeatureBins(string Name, double[] Edges, double[] Fractions)
+/// <remarks>A class, not a record: the padded copy of the edges is derived once, and a <c>with</c> copy would keep it stale.</remarks>
+public sealed class FeatureBins(string name, double[] edges, double[] fractions)
 {
     /// <summary>The edges padded with +∞ to whole 256-bit vectors, for <see cref="BinOf"/>.</summary>
-    private readonly double[] _padded = Pad(Edges);
+    private readonly double[] _padded = Pad(edges);
+
+    /// <summary>The feature's name in the model's columns.</summary>
+    public string Name { get; } = name;
+
+    /// <summary>Ascending bin edges.</summary>
+    public double[] Edges { get; } = edges;
+
+    /// <summary>The reference fraction of rows in each bin; one more than <see cref="Edges"/>.</summary>
+    public double[] Fractions { get; } = fractions;
 
     /// <summary>The bin of <paramref name="value"/>.</summary>
     /// <remarks>
