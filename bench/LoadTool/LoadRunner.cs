@@ -20,7 +20,8 @@ internal sealed record LoadRunResult(
     double Throughput,
     LatencySummary Latency,
     double DispatchLagP99Ms,
-    double? ServerBytesPerRequest);
+    double? ServerBytesPerRequest,
+    double? ServerCpuUsPerRequest = null);
 
 /// <summary>
 /// Open-loop load at a fixed arrival rate (latency from each request's scheduled send time, so a stalled server is

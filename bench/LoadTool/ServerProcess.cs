@@ -137,10 +137,14 @@ internal sealed class ServerProcess : IAsyncDisposable
     }
 }
 
-/// <summary>A server's allocation counters (<see cref="GC.GetTotalAllocatedBytes(bool)"/> and collection counts).</summary>
-internal sealed record GcSnapshot(long AllocatedBytes, int Gen0, int Gen1, int Gen2)
+/// <summary>
+/// A server's allocation counters (<see cref="GC.GetTotalAllocatedBytes(bool)"/> and collection counts) and the CPU time
+/// its process has used (user and kernel, every thread), for bytes and CPU per request.
+/// </summary>
+internal sealed record GcSnapshot(long AllocatedBytes, int Gen0, int Gen1, int Gen2, double CpuMs)
 {
-    public static GcSnapshot Now() => new(GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+    public static GcSnapshot Now() => new(
+        GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), Environment.CpuUsage.TotalTime.TotalMilliseconds);
 
     public static string ToJson() => JsonSerializer.Serialize(Now(), LoadToolJsonContext.Default.GcSnapshot);
 }

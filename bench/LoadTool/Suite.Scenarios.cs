@@ -113,7 +113,11 @@ internal sealed partial class Suite
         var before = await server.GetGcAsync();
         var run = await LoadRunner.ClosedLoopAsync(target, concurrency, duration);
         var after = await server.GetGcAsync();
-        run = run with { ServerBytesPerRequest = run.Completed == 0 ? null : (after.AllocatedBytes - before.AllocatedBytes) / (double)run.Completed };
+        run = run with
+        {
+            ServerBytesPerRequest = run.Completed == 0 ? null : (after.AllocatedBytes - before.AllocatedBytes) / (double)run.Completed,
+            ServerCpuUsPerRequest = run.Completed == 0 ? null : (after.CpuMs - before.CpuMs) * 1000 / run.Completed,
+        };
         Report(run);
         return run;
     }
@@ -140,6 +144,7 @@ internal sealed partial class Suite
         Log($"  {run.System,-18} {run.Mode,-22} c={run.Concurrency,-4} {run.Throughput,9:N0} req/s  p50 {run.Latency.P50Ms,7:0.000} p99 {run.Latency.P99Ms,8:0.000} p99.9 {run.Latency.P999Ms,8:0.000} ms" +
             (run.Errors > 0 ? $"  errors {run.Errors}" : string.Empty) +
             (run.ServerBytesPerRequest is { } bytes ? $"  server alloc {bytes:N0} B/req" : string.Empty) +
+            (run.ServerCpuUsPerRequest is { } cpu ? $"  server CPU {cpu:0.0} µs/req" : string.Empty) +
             (run.OfferedRate > 0 ? $"  send lag p99 {run.DispatchLagP99Ms:0.000} ms" : string.Empty));
 
     private static async Task SaveConstantResponsesAsync(IPEndPoint grid, Dictionary<string, RequestSpec> requests, string directory)

@@ -27,12 +27,14 @@ public static class EndpointRouteBuilderExtensions
         app.MapOpenApi("/openapi/{documentName}.json");
         // The hot path takes its singletons once here: binding them per request would resolve each from a request
         // service scope created for the purpose.
-        var grains = app.Services.GetRequiredService<IGrainFactory>();
-        var catalog = app.Services.GetRequiredService<ModelCatalog>();
-        var apiOptions = app.Services.GetRequiredService<IOptions<ApiOptions>>();
-        var time = app.Services.GetRequiredService<TimeProvider>();
-        var experiments = app.Services.GetRequiredService<ExperimentRouter>();
-        app.MapPost("/api/v1/predict", (Func<HttpContext, Task<IResult>>)(context => PredictEndpoint.HandleAsync(context, grains, catalog, apiOptions, time, experiments)))
+        var predict = new PredictEndpoint(
+            app.Services.GetRequiredService<IGrainFactory>(),
+            app.Services.GetRequiredService<ModelCatalog>(),
+            app.Services.GetRequiredService<IOptions<ApiOptions>>(),
+            app.Services.GetRequiredService<TimeProvider>(),
+            app.Services.GetRequiredService<ExperimentRouter>());
+        app.MapPost("/api/v1/predict", (Func<HttpContext, Task>)predict.HandleAsync)
+            .WithMetadata(WritesErrorBodiesMetadata.Instance)
             .WithName("Predict")
             .WithSummary("Predict one row or a list of rows with a model's serving version.");
         app.MapPost("/api/v1/explain", Explain.ExplainEndpoint.HandleAsync)

@@ -3,11 +3,15 @@ namespace OrleansInference.Api.Http;
 /// <summary>
 /// Gives an error status that would otherwise go out with an empty body (an unknown path's 404, a wrong method's 405)
 /// a problem-details body, as ASP.NET Core's status-code pages do, without their per-request items dictionary and
-/// feature: the hot inference paths answer with bodies of their own and pay only one status check.
+/// feature. Endpoints marked with <see cref="WritesErrorBodiesMetadata"/> (the inference paths) are passed straight
+/// on: they write their own error bodies, and a request that waits for its batch then pays for no state machine here.
 /// </summary>
 internal sealed class EmptyErrorBodyMiddleware(RequestDelegate next, IProblemDetailsService problems)
 {
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<WritesErrorBodiesMetadata>() is not null ? next(context) : InvokeCheckedAsync(context);
+
+    private async Task InvokeCheckedAsync(HttpContext context)
     {
         await next(context);
         var response = context.Response;

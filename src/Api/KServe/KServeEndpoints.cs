@@ -1,3 +1,4 @@
+using OrleansInference.Api.Http;
 using System.Reflection;
 using OrleansInference.Api.Health;
 using OrleansInference.Api.Security;
@@ -37,8 +38,10 @@ internal static class KServeEndpoints
         v2.MapGet("/models/{model}/versions/{version}/ready", (string model, string version, ModelCatalog catalog, IGrainFactory grains, CancellationToken ct) =>
             ModelReadyAsync(model, version, catalog, grains, ct)).WithSummary("Model version readiness (v2).");
         v2.MapPost("/models/{model}/infer", (HttpContext context, string model) => KServeInferEndpoint.HandleAsync(context, model, null))
+            .WithMetadata(WritesErrorBodiesMetadata.Instance)
             .WithSummary("Inference (v2) on the model's serving version; JSON or the binary tensor extension.");
         v2.MapPost("/models/{model}/versions/{version}/infer", (HttpContext context, string model, string version) => KServeInferEndpoint.HandleAsync(context, model, version))
+            .WithMetadata(WritesErrorBodiesMetadata.Instance)
             .WithSummary("Inference (v2) on one version.");
         TritonEndpoints.Map(v2);
     }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using OrleansInference.Api.Http;
@@ -12,16 +13,30 @@ using OrleansInference.Grains.Repository;
 
 namespace OrleansInference.Api.Predict;
 
-/// <summary><c>POST /api/v1/predict</c>: route to a version, preprocess, batch, run, postprocess, answer per row.</summary>
-internal static class PredictEndpoint
+/// <summary>
+/// <c>POST /api/v1/predict</c>: route to a version, preprocess, batch, run, postprocess, answer per row. Created once
+/// at mapping with its singletons and mapped as a plain request delegate that writes its own answers, errors included:
+/// no result object, result task or service scope per request.
+/// </summary>
+internal sealed class PredictEndpoint(
+    IGrainFactory grains,
+    ModelCatalog catalog,
+    IOptions<ApiOptions> options,
+    TimeProvider time,
+    ExperimentRouter experiments)
 {
-    public static async Task<IResult> HandleAsync(
-        HttpContext context,
-        IGrainFactory grains,
-        ModelCatalog catalog,
-        IOptions<ApiOptions> options,
-        TimeProvider time,
-        ExperimentRouter experiments)
+    /// <summary>
+    /// The request delegate. A request that waits for its batch suspends a pooled state machine; only then is a task
+    /// created for the server to await.
+    /// </summary>
+    public Task HandleAsync(HttpContext context)
+    {
+        var pending = HandleCoreAsync(context);
+        return pending.IsCompletedSuccessfully ? Task.CompletedTask : pending.AsTask();
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask HandleCoreAsync(HttpContext context)
     {
         var started = Stopwatch.GetTimestamp();
         var cancellationToken = context.RequestAborted;
@@ -29,24 +44,28 @@ internal static class PredictEndpoint
         var envelope = PredictRequestReader.ReadEnvelope(body.Span);
         if (string.IsNullOrEmpty(envelope.Model))
         {
-            return Problems.BadRequest("The body needs 'model', the name of a registered model.");
+            await Problems.BadRequest("The body needs 'model', the name of a registered model.").ExecuteAsync(context);
+            return;
         }
 
         if (!envelope.HasFeatures)
         {
-            return Problems.BadRequest("The body needs 'features' (or 'input'): one row or a list of rows.");
+            await Problems.BadRequest("The body needs 'features' (or 'input'): one row or a list of rows.").ExecuteAsync(context);
+            return;
         }
 
         if (!catalog.Contains(envelope.Model))
         {
-            return Problems.NotFound($"Model '{envelope.Model}' is not registered. Registered models: {string.Join(", ", catalog.ModelNames)}.");
+            await Problems.NotFound($"Model '{envelope.Model}' is not registered. Registered models: {string.Join(", ", catalog.ModelNames)}.").ExecuteAsync(context);
+            return;
         }
 
         var experiment = await experiments.BeginAsync(envelope.Model, envelope.Version, envelope.UserId, cancellationToken);
         var route = experiment?.Route ?? await grains.GetGrain<IModelGrain>(envelope.Model).ResolveAsync(envelope.Version, envelope.UserId, cancellationToken);
         if (!route.Found || !catalog.TryGet(envelope.Model, route.Version!, out var entry))
         {
-            return Problems.NotFound(route.Error ?? $"Model '{envelope.Model}' has no version '{envelope.Version}'.");
+            await Problems.NotFound(route.Error ?? $"Model '{envelope.Model}' has no version '{envelope.Version}'.").ExecuteAsync(context);
+            return;
         }
 
         var (rowCount, singleRow) = PredictRequestReader.ReadFeatures(body.Span, entry.Vectorizer, out var rows);
@@ -71,7 +90,8 @@ internal static class PredictEndpoint
         if (result.Status != InferenceStatus.Ok)
         {
             InferenceStatusHttp.SetRetryAfter(context.Response, result.Status, result.RetryAfter);
-            return Problems.ForStatus(result.Status, result.Error ?? $"Model '{entry.Name}/{entry.Version}' failed.");
+            await Problems.ForStatus(result.Status, result.Error ?? $"Model '{entry.Name}/{entry.Version}' failed.").ExecuteAsync(context);
+            return;
         }
 
         var latencyMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
@@ -87,6 +107,5 @@ internal static class PredictEndpoint
 
         context.Response.ContentLength = buffer.WrittenCount;
         await context.Response.BodyWriter.WriteAsync(buffer.WrittenMemory, cancellationToken);
-        return Results.Empty;
     }
 }

@@ -14,14 +14,17 @@ internal sealed partial class AccessControlMiddleware(RequestDelegate next, ApiK
     /// <summary>The <see cref="HttpContext.Items"/> key holding the authenticated key's name.</summary>
     public const string KeyNameItem = "orleans-inference.api-key";
 
-    public async Task InvokeAsync(HttpContext context)
+    /// <summary>
+    /// Admits or refuses the request. Not an async method: an admitted request returns the next delegate's task as it
+    /// is, so a request that waits (for its batch) pays for no state machine of this middleware.
+    /// </summary>
+    public Task InvokeAsync(HttpContext context)
     {
         var required = context.GetEndpoint()?.Metadata.GetMetadata<ApiAccessMetadata>()?.Access ?? ApiAccess.Inference;
         var auth = options.Value;
         if (required == ApiAccess.Anonymous)
         {
-            await next(context);
-            return;
+            return next(context);
         }
 
         if (!auth.Enabled)
@@ -31,13 +34,11 @@ internal sealed partial class AccessControlMiddleware(RequestDelegate next, ApiK
                 var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
                 if (!keys.TryAcquireForClient(client, out var wait))
                 {
-                    await RefuseAsync(context, StatusCodes.Status429TooManyRequests, $"Client {client} is over its rate limit; retry after {Seconds(wait)} s.", wait);
-                    return;
+                    return RefuseAsync(context, StatusCodes.Status429TooManyRequests, $"Client {client} is over its rate limit; retry after {Seconds(wait)} s.", wait);
                 }
             }
 
-            await next(context);
-            return;
+            return next(context);
         }
 
         var key = keys.Authenticate(PresentedSecret(context.Request));
@@ -45,25 +46,22 @@ internal sealed partial class AccessControlMiddleware(RequestDelegate next, ApiK
         {
             Log.Unauthenticated(logger, context.Request.Method, context.Request.Path);
             context.Response.Headers.WWWAuthenticate = "Bearer";
-            await RefuseAsync(context, StatusCodes.Status401Unauthorized, "A valid API key is required: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'.", null);
-            return;
+            return RefuseAsync(context, StatusCodes.Status401Unauthorized, "A valid API key is required: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'.", null);
         }
 
         if (required == ApiAccess.Admin && !key.IsAdmin)
         {
             Log.Forbidden(logger, key.Name, context.Request.Method, context.Request.Path);
-            await RefuseAsync(context, StatusCodes.Status403Forbidden, $"API key '{key.Name}' has the inference role; {context.Request.Method} {context.Request.Path} needs the admin role.", null);
-            return;
+            return RefuseAsync(context, StatusCodes.Status403Forbidden, $"API key '{key.Name}' has the inference role; {context.Request.Method} {context.Request.Path} needs the admin role.", null);
         }
 
         if (!ApiKeyRegistry.TryAcquire(key.Limiter?.AttemptAcquire(), out var retryAfter))
         {
-            await RefuseAsync(context, StatusCodes.Status429TooManyRequests, $"API key '{key.Name}' is over its rate limit; retry after {Seconds(retryAfter)} s.", retryAfter);
-            return;
+            return RefuseAsync(context, StatusCodes.Status429TooManyRequests, $"API key '{key.Name}' is over its rate limit; retry after {Seconds(retryAfter)} s.", retryAfter);
         }
 
         context.Items[KeyNameItem] = key.Name;
-        await next(context);
+        return next(context);
     }
 
     private static ReadOnlySpan<char> PresentedSecret(HttpRequest request)

@@ -8,9 +8,10 @@ public sealed partial class DynamicBatcher<TRequest, TResponse>
     /// <summary>
     /// Forms a batch into <paramref name="batch"/> if one is due. Expired requests met on the way are unlinked onto
     /// <paramref name="expired"/>. When requests wait for more rows, <paramref name="delay"/> says how long until the
-    /// oldest of them reaches the maximum queue delay.
+    /// oldest of them reaches the maximum queue delay; a zero delay asks the worker to yield its thread once and look
+    /// again, which an idle instance does while other thread-pool work is pending (<paramref name="gatherYields"/> so far).
     /// </summary>
-    private bool TryFormBatchLocked(Batch<TRequest, TResponse> batch, out TimeSpan? delay, ref BatchItem<TRequest, TResponse>? expired)
+    private bool TryFormBatchLocked(Batch<TRequest, TResponse> batch, int gatherYields, out TimeSpan? delay, ref BatchItem<TRequest, TResponse>? expired)
     {
         delay = null;
         if (_queuedCount == 0)
@@ -77,9 +78,28 @@ public sealed partial class DynamicBatcher<TRequest, TResponse>
         }
 
         int take;
-        if (full || !_accepting || _maxQueueDelay == TimeSpan.Zero || (_dispatchWhenIdle && Volatile.Read(ref _executing) == 0))
+        if (full || !_accepting || _maxQueueDelay == TimeSpan.Zero)
         {
             take = count;
+        }
+        else if (_dispatchWhenIdle && Volatile.Read(ref _executing) == 0)
+        {
+            // Idle: dispatch now, unless the thread pool holds work that is likely more requests on their way here.
+            var gather = gatherYields < MaxGatherYields && _time.GetElapsedTime(oldest, now) < _maxQueueDelay && MoreWorkPending();
+            if (!gather)
+            {
+                take = count;
+            }
+            else if (preferredCount > 0)
+            {
+                take = preferredCount;
+            }
+            else
+            {
+                // A zero delay tells the worker to yield its thread and look again.
+                delay = TimeSpan.Zero;
+                return false;
+            }
         }
         else if (preferredCount > 0)
         {

@@ -36,6 +36,7 @@ public sealed partial class DynamicBatcher<TRequest, TResponse>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> NextBatchAsync(Worker worker)
     {
+        var yields = 0;
         while (true)
         {
             ValueTask wait = default;
@@ -45,7 +46,7 @@ public sealed partial class DynamicBatcher<TRequest, TResponse>
             bool formed, exit = false, yieldOnly = false;
             lock (_lock)
             {
-                formed = TryFormBatchLocked(worker.Batch, out var delay, ref expired);
+                formed = TryFormBatchLocked(worker.Batch, yields, out var delay, ref expired);
                 if (formed)
                 {
                     Interlocked.Increment(ref _executing);
@@ -60,7 +61,7 @@ public sealed partial class DynamicBatcher<TRequest, TResponse>
                 {
                     exit = true;
                 }
-                else if (delay is { } shortDelay && shortDelay < TimerResolution && _time == TimeProvider.System)
+                else if (delay is { } shortDelay && (shortDelay == TimeSpan.Zero || (shortDelay < TimerResolution && _time == TimeProvider.System)))
                 {
                     // Let the requests behind this one on the thread pool run (and join the batch), then look again.
                     yieldOnly = true;
@@ -91,6 +92,7 @@ public sealed partial class DynamicBatcher<TRequest, TResponse>
 
             if (yieldOnly)
             {
+                yields++;
                 await Task.Yield();
                 continue;
             }

@@ -15,6 +15,8 @@ namespace OrleansInference.Grains.Batching;
 /// removes the request, and a batcher that stopped accepting answers Unavailable. Deadlines and cancellation apply
 /// while a request is queued; a dispatched request completes with its batch. A request that would be dispatched alone
 /// at once (nothing queued, an instance idle, no reason to wait) runs on the caller's thread, skipping two thread hops.
+/// Under load an idle instance with dispatch-when-idle does not run at once while the thread pool holds other work
+/// (mostly requests on their way here): it yields to that work, at most for the queue delay, so they share one run.
 /// </summary>
 public sealed partial class DynamicBatcher<TRequest, TResponse> : IAsyncDisposable
 {
@@ -36,6 +38,7 @@ public sealed partial class DynamicBatcher<TRequest, TResponse> : IAsyncDisposab
     private readonly CancellationTokenSource _abort = new();
     private readonly Task _completion;
     private int _idleCount;
+
     private int _queuedCount;
 
     /// <summary>Batches executing now; written under the lock when formed, decremented when they finish.</summary>
@@ -69,6 +72,7 @@ public sealed partial class DynamicBatcher<TRequest, TResponse> : IAsyncDisposab
         }
 
         _batchSizes = new long[_maxBatchSize + 1];
+        MoreWorkPending = timeProvider == TimeProvider.System ? static () => ThreadPool.PendingWorkItemCount > 0 : static () => false;
         _deadlineTimer = timeProvider.CreateTimer(static s => ((DynamicBatcher<TRequest, TResponse>)s!).OnDeadlineTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _workers = new Worker[_instances];
         _idle = new Worker[_instances];
@@ -86,6 +90,19 @@ public sealed partial class DynamicBatcher<TRequest, TResponse> : IAsyncDisposab
 
         _completion = Task.WhenAll(tasks);
     }
+
+    /// <summary>
+    /// True when the thread pool holds queued work items: under load these are mostly other requests on their way to
+    /// this batcher, so an idle instance waits for them (at most the queue delay) instead of running a batch of one.
+    /// Only with the system clock; a test replaces it.
+    /// </summary>
+    internal Func<bool> MoreWorkPending { get; set; }
+
+    /// <summary>
+    /// Most times an idle worker yields to pending thread-pool work before dispatching what it has: a bound for when
+    /// that work never turns into requests, besides the queue delay (test seam).
+    /// </summary>
+    internal int MaxGatherYields { get; set; } = 32;
 
     /// <summary>Requests waiting in the queue now.</summary>
     public int QueuedRequests => Volatile.Read(ref _queuedCount);

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using OrleansInference.Contracts.Inference;
 using OrleansInference.Contracts.Models;
+using OrleansInference.Grains.Caching;
 using OrleansInference.Grains.Execution;
 
 namespace OrleansInference.Grains.Models;
@@ -49,63 +50,62 @@ public sealed partial class ModelVersionGrain
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// On a loaded version everything up to the batcher runs synchronously and one pooled state machine waits for the
+    /// batch, so a request that queues (under load, most do) suspends one frame here rather than one per layer.
+    /// </remarks>
+    public ValueTask<PredictResult> PredictAsync(PredictRequest request, CancellationToken cancellationToken) =>
+        Volatile.Read(ref _runtime) is { } runtime && _state == ModelVersionState.Ready
+            ? PredictOnAsync(runtime, request, observe: true, cancellationToken)
+            : PredictLoadingAsync(request, cancellationToken);
+
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<PredictResult> PredictAsync(PredictRequest request, CancellationToken cancellationToken)
+    private async ValueTask<PredictResult> PredictLoadingAsync(PredictRequest request, CancellationToken cancellationToken)
     {
-        var (model, version) = SplitKey();
         var runtime = await EnsureLoadedAsync(cancellationToken);
         if (runtime is null)
         {
+            var (model, version) = SplitKey();
             return new PredictResult(InferenceStatus.Unavailable, model, version, Error: $"Model '{Key}' is not available: {_error}", RetryAfter: TimeSpan.FromSeconds(5));
         }
 
-        runtime.Drift?.ObserveRows(request.Features.Span, request.RowCount);
-        if (runtime.Cache is not { } cache)
-        {
-            return ObservePredictions(runtime, await PredictCoreAsync(runtime, request, cancellationToken));
-        }
-
-        if (cache.TryGet(request.Features.Span, out var cached))
-        {
-            _metrics.RecordCacheLookup(model, version, hit: true);
-            return ObservePredictions(runtime, new PredictResult(InferenceStatus.Ok, model, version, cached, Cached: true));
-        }
-
-        _metrics.RecordCacheLookup(model, version, hit: false);
-        var result = await PredictCoreAsync(runtime, request, cancellationToken);
-        if (result is { Status: InferenceStatus.Ok, Rows: { } rows })
-        {
-            cache.Add(request.Features.Span, rows);
-        }
-
-        return ObservePredictions(runtime, result);
+        return await PredictOnAsync(runtime, request, observe: true, cancellationToken);
     }
 
-    private static PredictResult ObservePredictions(ModelVersionRuntime runtime, PredictResult result)
-    {
-        if (runtime.Drift is { } drift && result.Rows is { } rows)
-        {
-            drift.ObservePredictions(rows);
-        }
-
-        return result;
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<PredictResult> PredictCoreAsync(ModelVersionRuntime runtime, PredictRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Predicts on a loaded runtime: cache, preprocessing and enqueueing synchronously, then the batch's result.
+    /// <paramref name="observe"/> is false for warm-up, which neither feeds drift monitoring nor fills the cache.
+    /// </summary>
+    private ValueTask<PredictResult> PredictOnAsync(ModelVersionRuntime runtime, PredictRequest request, bool observe, CancellationToken cancellationToken)
     {
         var (model, version) = SplitKey();
         var vectorizer = runtime.Entry.Vectorizer;
         if (request.Columns != vectorizer.Columns || request.Features.Length != request.RowCount * request.Columns || request.RowCount < 1)
         {
-            return new PredictResult(InferenceStatus.InvalidInput, model, version,
-                Error: $"Model '{Key}' expects rows of {vectorizer.Columns} features; got {request.RowCount} rows of {request.Columns}.");
+            return new(new PredictResult(InferenceStatus.InvalidInput, model, version,
+                Error: $"Model '{Key}' expects rows of {vectorizer.Columns} features; got {request.RowCount} rows of {request.Columns}."));
         }
 
         if (runtime.Runner.Inputs.Count != 1 || runtime.Runner.Inputs[0].DataType != TensorDataType.Float32)
         {
-            return new PredictResult(InferenceStatus.InvalidInput, model, version,
-                Error: $"Model '{Key}' takes tensors, not feature rows; use the v2 infer endpoint.");
+            return new(new PredictResult(InferenceStatus.InvalidInput, model, version,
+                Error: $"Model '{Key}' takes tensors, not feature rows; use the v2 infer endpoint."));
+        }
+
+        var cache = observe ? runtime.Cache : null;
+        if (observe)
+        {
+            runtime.Drift?.ObserveRows(request.Features.Span, request.RowCount);
+            if (cache is not null)
+            {
+                if (cache.TryGet(request.Features.Span, out var cached))
+                {
+                    _metrics.RecordCacheLookup(model, version, hit: true);
+                    return new(ObservePredictions(runtime, new PredictResult(InferenceStatus.Ok, model, version, cached, Cached: true)));
+                }
+
+                _metrics.RecordCacheLookup(model, version, hit: false);
+            }
         }
 
         var byteLength = request.Features.Length * sizeof(float);
@@ -113,9 +113,60 @@ public sealed partial class ModelVersionGrain
         var features = MemoryMarshal.Cast<byte, float>(buffer.AsSpan(0, byteLength));
         request.Features.Span.CopyTo(features);
         vectorizer.Transform(features);
-        using var input = new NamedTensor(vectorizer.InputName, TensorDataType.Float32, [request.RowCount, request.Columns], buffer.AsMemory(0, byteLength), owner);
-        var outputName = runtime.Entry.Postprocessor.OutputName;
-        var result = await RunAsync(runtime, new BatchRequest([input], request.RowCount, [outputName]), request.Priority, request.Deadline, cancellationToken);
+        var input = new NamedTensor(vectorizer.InputName, TensorDataType.Float32, [request.RowCount, request.Columns], buffer.AsMemory(0, byteLength), owner);
+        var batchRequest = new BatchRequest([input], request.RowCount, runtime.PredictOutputs);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var pending = runtime.Batcher.EnqueueAsync(batchRequest, runtime.Batchable ? request.RowCount : 1, request.Priority, request.Deadline, cancellationToken);
+        if (!pending.IsCompletedSuccessfully)
+        {
+            return AwaitPredictAsync(runtime, request, batchRequest, pending, started, cache, observe, cancellationToken);
+        }
+
+        var done = pending.Result;
+        if (IsStale(done, runtime))
+        {
+            return AwaitPredictAsync(runtime, request, batchRequest, new ValueTask<BatchResult<NamedTensor[]>>(done), started, cache, observe, cancellationToken);
+        }
+
+        using (input)
+        {
+            return new(FinishPredict(runtime, request, done, started, cache, observe));
+        }
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<PredictResult> AwaitPredictAsync(
+        ModelVersionRuntime runtime,
+        PredictRequest request,
+        BatchRequest batchRequest,
+        ValueTask<BatchResult<NamedTensor[]>> pending,
+        long started,
+        PredictionCache? cache,
+        bool observe,
+        CancellationToken cancellationToken)
+    {
+        using var input = batchRequest.Inputs[0];
+        var result = await pending;
+        if (IsStale(result, runtime) && await EnsureLoadedAsync(cancellationToken) is { } reloaded)
+        {
+            // The version drained between routing and enqueueing (an unload or a version switch): load it again.
+            result = await reloaded.Batcher.EnqueueAsync(batchRequest, reloaded.Batchable ? request.RowCount : 1, request.Priority, request.Deadline, cancellationToken);
+        }
+
+        return FinishPredict(runtime, request, result, started, cache, observe);
+    }
+
+    /// <summary>True when the batcher refused because this runtime drained while a newer one took its place.</summary>
+    private bool IsStale<T>(BatchResult<T> result, ModelVersionRuntime runtime) =>
+        result.Status == InferenceStatus.Unavailable && !ReferenceEquals(Volatile.Read(ref _runtime), runtime);
+
+    /// <summary>Records the request and turns the batch's output into per-row predictions.</summary>
+    private PredictResult FinishPredict(
+        ModelVersionRuntime runtime, PredictRequest request, BatchResult<NamedTensor[]> result, long started, PredictionCache? cache, bool observe)
+    {
+        var (model, version) = SplitKey();
+        Volatile.Write(ref _lastInferenceUnixMs, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        _metrics.RecordRequest(runtime.Entry.Name, runtime.Entry.Version, result.Status, started);
         if (result.Status != InferenceStatus.Ok)
         {
             return new PredictResult(result.Status, model, version, Error: result.Error, RetryAfter: result.RetryAfter);
@@ -124,7 +175,8 @@ public sealed partial class ModelVersionGrain
         using var output = result.Value![0];
         if (output.DataType != TensorDataType.Float32)
         {
-            return new PredictResult(InferenceStatus.ModelFailure, model, version, Error: $"Model '{Key}' output '{outputName}' is {output.DataType.ToV2Name()}; predict needs FP32.");
+            return new PredictResult(InferenceStatus.ModelFailure, model, version,
+                Error: $"Model '{Key}' output '{runtime.Entry.Postprocessor.OutputName}' is {output.DataType.ToV2Name()}; predict needs FP32.");
         }
 
         var scores = output.AsSpan<float>();
@@ -135,7 +187,19 @@ public sealed partial class ModelVersionGrain
             rows[r] = runtime.Entry.Postprocessor.Apply(scores.Slice(r * perRow, perRow));
         }
 
-        return new PredictResult(InferenceStatus.Ok, model, version, rows);
+        cache?.Add(request.Features.Span, rows);
+        var predicted = new PredictResult(InferenceStatus.Ok, model, version, rows);
+        return observe ? ObservePredictions(runtime, predicted) : predicted;
+    }
+
+    private static PredictResult ObservePredictions(ModelVersionRuntime runtime, PredictResult result)
+    {
+        if (runtime.Drift is { } drift && result.Rows is { } rows)
+        {
+            drift.ObservePredictions(rows);
+        }
+
+        return result;
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
@@ -175,10 +239,10 @@ public sealed partial class ModelVersionGrain
             // Once row by row (the real-time shape), once as one batch (the batched shape).
             for (var i = 0; i < samples.Count; i++)
             {
-                Check(await PredictCoreAsync(runtime, new PredictRequest(flat.AsMemory(i * columns, columns), 1, columns), cancellationToken));
+                Check(await PredictOnAsync(runtime, new PredictRequest(flat.AsMemory(i * columns, columns), 1, columns), observe: false, cancellationToken));
             }
 
-            Check(await PredictCoreAsync(runtime, new PredictRequest(flat, samples.Count, columns), cancellationToken));
+            Check(await PredictOnAsync(runtime, new PredictRequest(flat, samples.Count, columns), observe: false, cancellationToken));
             return;
         }
 

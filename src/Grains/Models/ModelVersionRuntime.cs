@@ -20,6 +20,7 @@ internal sealed class ModelVersionRuntime : IAsyncDisposable
         Batcher = batcher;
         Batchable = batchable;
         AllOutputs = runner.Outputs.Select(o => o.Name).ToArray();
+        PredictOutputs = [entry.Postprocessor.OutputName];
     }
 
     public CatalogEntry Entry { get; }
@@ -38,6 +39,9 @@ internal sealed class ModelVersionRuntime : IAsyncDisposable
     public PredictionCache? Cache { get; }
 
     public string[] AllOutputs { get; }
+
+    /// <summary>The one output predict reads (the postprocessor's), as a list made once rather than per request.</summary>
+    public IReadOnlyList<string> PredictOutputs { get; }
 
     /// <summary>Stops accepting, finishes every queued request, then releases the sessions.</summary>
     public async ValueTask DisposeAsync()

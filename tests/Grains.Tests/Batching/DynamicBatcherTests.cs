@@ -70,7 +70,7 @@ public sealed class DynamicBatcherTests
 
         var first = batcher.EnqueueAsync(0, rows[0], RequestPriority.RealTime, null, CancellationToken.None).AsTask();
         await _gate.Entered.Task.WaitAsync(Timeout);
-        var rest = Enumerable.Range(1, rows.Length - 1).Select(i => batcher.EnqueueAsync(i, rows[i], RequestPriority.RealTime, null, CancellationToken.None).AsTask());
+        var rest = Enumerable.Range(1, rows.Length - 1).Select(i => batcher.EnqueueAsync(i, rows[i], RequestPriority.RealTime, null, CancellationToken.None).AsTask()).ToArray();
         _gate.Release.SetResult();
         var results = await Task.WhenAll([first, .. rest]).WaitAsync(Timeout);
 
