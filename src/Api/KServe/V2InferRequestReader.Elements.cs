@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text.Json;
+using OrleansInference.Grains.Processing;
 
 namespace OrleansInference.Api.KServe;
 
@@ -161,7 +162,7 @@ public static partial class V2InferRequestReader
             if (reader.TokenType == JsonTokenType.Number)
             {
                 // Text beyond the float range parses as an infinity; only the strings below name infinities.
-                status = reader.TryGetSingle(out value) && float.IsFinite(value) ? ElementStatus.Ok : ElementStatus.OutOfRange;
+                status = reader.TryGetFiniteSingle(out value) ? ElementStatus.Ok : ElementStatus.OutOfRange;
             }
             else
             {
@@ -206,7 +207,7 @@ public static partial class V2InferRequestReader
             ElementStatus status;
             if (reader.TokenType == JsonTokenType.Number)
             {
-                status = reader.TryGetSingle(out value) && float.IsFinite(value) ? ElementStatus.Ok : ElementStatus.OutOfRange;
+                status = reader.TryGetFiniteSingle(out value) ? ElementStatus.Ok : ElementStatus.OutOfRange;
             }
             else
             {

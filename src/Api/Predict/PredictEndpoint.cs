@@ -25,6 +25,8 @@ internal sealed class PredictEndpoint(
     TimeProvider time,
     ExperimentRouter experiments)
 {
+    private readonly PredictionIdGenerator _ids = new(time);
+
     /// <summary>
     /// The request delegate. A request that waits for its batch suspends a pooled state machine; only then is a task
     /// created for the server to await.
@@ -102,7 +104,7 @@ internal sealed class PredictEndpoint(
         using var buffer = new PooledBufferWriter(1024);
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            PredictResponseWriter.Write(writer, result, singleRow, latencyMs, experiment);
+            PredictResponseWriter.Write(writer, _ids, result, singleRow, latencyMs, experiment);
         }
 
         context.Response.ContentLength = buffer.WrittenCount;

@@ -271,7 +271,6 @@ internal static class PredictRequestReader
 
     private static bool ReadFinite(ref Utf8JsonReader reader, out float value)
     {
-        value = 0;
-        return reader.TokenType == JsonTokenType.Number && reader.TryGetSingle(out value) && float.IsFinite(value);
+        return reader.TryGetFiniteSingle(out value);
     }
 }

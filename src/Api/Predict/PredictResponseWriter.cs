@@ -12,12 +12,12 @@ namespace OrleansInference.Api.Predict;
 /// </summary>
 internal static class PredictResponseWriter
 {
-    public static void Write(Utf8JsonWriter writer, PredictResult result, bool singleRow, double latencyMs, ExperimentRequest? experiment = null)
+    public static void Write(Utf8JsonWriter writer, PredictionIdGenerator ids, PredictResult result, bool singleRow, double latencyMs, ExperimentRequest? experiment = null)
     {
         var rows = result.Rows ?? [];
         if (singleRow && rows.Count == 1)
         {
-            WriteRow(writer, result, rows[0], latencyMs, experiment);
+            WriteRow(writer, ids, result, rows[0], latencyMs, experiment);
             return;
         }
 
@@ -28,17 +28,17 @@ internal static class PredictResponseWriter
         writer.WriteStartArray("predictions"u8);
         foreach (var row in rows)
         {
-            WriteRow(writer, result, row, latencyMs, experiment);
+            WriteRow(writer, ids, result, row, latencyMs, experiment);
         }
 
         writer.WriteEndArray();
         writer.WriteEndObject();
     }
 
-    private static void WriteRow(Utf8JsonWriter writer, PredictResult result, RowPrediction row, double latencyMs, ExperimentRequest? experiment)
+    private static void WriteRow(Utf8JsonWriter writer, PredictionIdGenerator ids, PredictResult result, RowPrediction row, double latencyMs, ExperimentRequest? experiment)
     {
         writer.WriteStartObject();
-        var predictionId = Guid.CreateVersion7();
+        var predictionId = ids.NewId();
         writer.WriteString("prediction_id"u8, predictionId);
         writer.WriteString("model"u8, result.ModelName);
         writer.WriteNumber("prediction"u8, row.Prediction);

@@ -85,7 +85,7 @@ public sealed class JsonLinesRowParser(FeatureVectorizer vectorizer) : IBatchRow
                 continue;
             }
 
-            if (reader.TokenType != JsonTokenType.Number || !reader.TryGetSingle(out var value) || !float.IsFinite(value))
+            if (!reader.TryGetFiniteSingle(out var value))
             {
                 return $"Feature '{name}' is not a finite number.";
             }
@@ -107,7 +107,7 @@ public sealed class JsonLinesRowParser(FeatureVectorizer vectorizer) : IBatchRow
                 return $"'features' has more than {row.Length} values.";
             }
 
-            if (reader.TokenType != JsonTokenType.Number || !reader.TryGetSingle(out var value) || !float.IsFinite(value))
+            if (!reader.TryGetFiniteSingle(out var value))
             {
                 return $"'features'[{i}] is not a finite number.";
             }
