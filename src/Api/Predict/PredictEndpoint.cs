@@ -43,45 +43,62 @@ internal sealed class PredictEndpoint(
         var started = Stopwatch.GetTimestamp();
         var cancellationToken = context.RequestAborted;
         using var body = await RequestBodyReader.ReadAsync(context.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
-        var envelope = PredictRequestReader.ReadEnvelope(body.Span);
-        if (string.IsNullOrEmpty(envelope.Model))
-        {
-            await Problems.BadRequest("The body needs 'model', the name of a registered model.").ExecuteAsync(context);
-            return;
-        }
-
-        if (!envelope.HasFeatures)
-        {
-            await Problems.BadRequest("The body needs 'features' (or 'input'): one row or a list of rows.").ExecuteAsync(context);
-            return;
-        }
-
-        if (!catalog.Contains(envelope.Model))
-        {
-            await Problems.NotFound($"Model '{envelope.Model}' is not registered. Registered models: {string.Join(", ", catalog.ModelNames)}.").ExecuteAsync(context);
-            return;
-        }
-
-        var experiment = await experiments.BeginAsync(envelope.Model, envelope.Version, envelope.UserId, cancellationToken);
-        var route = experiment?.Route ?? await grains.GetGrain<IModelGrain>(envelope.Model).ResolveAsync(envelope.Version, envelope.UserId, cancellationToken);
-        if (!route.Found || !catalog.TryGet(envelope.Model, route.Version!, out var entry))
-        {
-            await Problems.NotFound(route.Error ?? $"Model '{envelope.Model}' has no version '{envelope.Version}'.").ExecuteAsync(context);
-            return;
-        }
-
-        var (rowCount, singleRow) = PredictRequestReader.ReadFeatures(body.Span, entry.Vectorizer, out var rows);
+        var envelope = PredictRequestReader.ReadEnvelope(body.Span, out var parsed);
+        float[]? rows = null;
+        ExperimentRequest? experiment;
+        CatalogEntry? entry;
+        bool singleRow;
         PredictResult result;
         try
         {
+            if (string.IsNullOrEmpty(envelope.Model))
+            {
+                await Problems.BadRequest("The body needs 'model', the name of a registered model.").ExecuteAsync(context);
+                return;
+            }
+
+            if (!envelope.HasFeatures)
+            {
+                await Problems.BadRequest("The body needs 'features' (or 'input'): one row or a list of rows.").ExecuteAsync(context);
+                return;
+            }
+
+            if (!catalog.Contains(envelope.Model))
+            {
+                await Problems.NotFound($"Model '{envelope.Model}' is not registered. Registered models: {string.Join(", ", catalog.ModelNames)}.").ExecuteAsync(context);
+                return;
+            }
+
+            experiment = await experiments.BeginAsync(envelope.Model, envelope.Version, envelope.UserId, cancellationToken);
+            var route = experiment?.Route ?? await grains.GetGrain<IModelGrain>(envelope.Model).ResolveAsync(envelope.Version, envelope.UserId, cancellationToken);
+            if (!route.Found || !catalog.TryGet(envelope.Model, route.Version!, out entry))
+            {
+                await Problems.NotFound(route.Error ?? $"Model '{envelope.Model}' has no version '{envelope.Version}'.").ExecuteAsync(context);
+                return;
+            }
+
+            // Assigned to rows only once read: a reader that throws has already returned what it rented.
+            (var rowCount, singleRow) = PredictRequestReader.ReadFeatures(body.Span, envelope, ref parsed, entry.Vectorizer, out var features);
+            rows = features;
+            var columns = entry.Vectorizer.Columns;
             var deadline = time.GetUtcNow().AddMilliseconds(entry.Config.Batching?.DefaultTimeoutMs ?? options.Value.DefaultDeadlineMs);
-            experiment?.CaptureFeatures(rows.AsSpan(0, rowCount * entry.Vectorizer.Columns), rowCount, entry.Vectorizer.Columns);
-            var request = new PredictRequest(rows.AsMemory(0, rowCount * entry.Vectorizer.Columns), rowCount, entry.Vectorizer.Columns, RequestPriority.RealTime, deadline);
+            experiment?.CaptureFeatures(rows.AsSpan(0, rowCount * columns), rowCount, columns);
+            var request = new PredictRequest(rows.AsMemory(0, rowCount * columns), rowCount, columns, RequestPriority.RealTime, deadline);
             result = await grains.GetGrain<IModelVersionGrain>(entry.VersionKey).PredictAsync(request, cancellationToken);
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(rows);
+            // Whichever of the two buffers this request still holds: the envelope's numbers until the features take
+            // them over, the features' rows after.
+            if (parsed is not null)
+            {
+                ArrayPool<float>.Shared.Return(parsed);
+            }
+
+            if (rows is not null)
+            {
+                ArrayPool<float>.Shared.Return(rows);
+            }
         }
 
         if (experiment is not null)

@@ -14,12 +14,29 @@ internal static class PredictRequestReader
     /// <summary>Most rows accepted in one request.</summary>
     public const int MaxRows = 10_000;
 
-    /// <summary>Reads the routing fields and checks that features are present. Throws <see cref="PredictFormatException"/>.</summary>
+    /// <summary>Reads the routing fields and checks that features are present; the features are left for <see cref="ReadFeatures(ReadOnlySpan{byte}, FeatureVectorizer, out float[])"/>.</summary>
     public static PredictEnvelope ReadEnvelope(ReadOnlySpan<byte> body)
+    {
+        var envelope = ReadEnvelope(body, out var parsed);
+        Release(ref parsed);
+        return envelope with { ParsedRows = 0, ParsedWidth = 0, ParsedSingleRow = false };
+    }
+
+    /// <summary>
+    /// Reads the routing fields and checks that features are present, in one pass over the body. Features given as
+    /// numbers (one row, or rows of one width) are parsed on the way into <paramref name="parsed"/> (rented from the
+    /// shared pool: pass it to <see cref="ReadFeatures(ReadOnlySpan{byte}, in PredictEnvelope, ref float[], FeatureVectorizer, out float[])"/>,
+    /// or return it); anything else is left for that call, which knows the model's columns. Throws
+    /// <see cref="PredictFormatException"/>.
+    /// </summary>
+    public static PredictEnvelope ReadEnvelope(ReadOnlySpan<byte> body, out float[]? parsed)
     {
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 16 });
         string? model = null, version = null, userId = null;
         var hasFeatures = false;
+        parsed = null;
+        int parsedRows = 0, parsedWidth = 0;
+        var parsedSingle = false;
         try
         {
             Expect(ref reader, reader.Read() && reader.TokenType == JsonTokenType.StartObject, "The body must be a JSON object.");
@@ -42,7 +59,14 @@ internal static class PredictRequestReader
                     Expect(ref reader, !hasFeatures, "Give either 'features' or 'input', not both.");
                     hasFeatures = true;
                     reader.Read();
-                    reader.Skip();
+                    var start = reader;
+                    if (!TryReadNumericRows(ref reader, ref parsed, out parsedRows, out parsedWidth, out parsedSingle))
+                    {
+                        Release(ref parsed);
+                        (parsedRows, parsedWidth, parsedSingle) = (0, 0, false);
+                        reader = start;
+                        reader.Skip();
+                    }
                 }
                 else
                 {
@@ -53,10 +77,118 @@ internal static class PredictRequestReader
         }
         catch (JsonException ex)
         {
+            Release(ref parsed);
             throw PredictFormatException.Malformed(ex, reader.TokenStartIndex);
         }
+        catch (PredictFormatException)
+        {
+            Release(ref parsed);
+            throw;
+        }
 
-        return new PredictEnvelope(model, version, userId, hasFeatures);
+        return new PredictEnvelope(model, version, userId, hasFeatures, parsedRows, parsedWidth, parsedSingle);
+    }
+
+    /// <summary>
+    /// The features for <paramref name="vectorizer"/>: the rows <see cref="ReadEnvelope(ReadOnlySpan{byte}, out float[])"/> parsed when their width is
+    /// the model's (taking <paramref name="parsed"/> over), otherwise parsed again from the body against the model's
+    /// columns and names, with errors that say which row and value are wrong. <paramref name="parsed"/> is null after.
+    /// </summary>
+    public static (int RowCount, bool SingleRow) ReadFeatures(
+        ReadOnlySpan<byte> body, in PredictEnvelope envelope, ref float[]? parsed, FeatureVectorizer vectorizer, out float[] rows)
+    {
+        if (parsed is not null && envelope.ParsedWidth == vectorizer.Columns)
+        {
+            rows = parsed;
+            parsed = null;
+            return (envelope.ParsedRows, envelope.ParsedSingleRow);
+        }
+
+        Release(ref parsed);
+        return ReadFeatures(body, vectorizer, out rows);
+    }
+
+    private static void Release(ref float[]? parsed)
+    {
+        if (parsed is not null)
+        {
+            ArrayPool<float>.Shared.Return(parsed);
+            parsed = null;
+        }
+    }
+
+    /// <summary>
+    /// Parses <c>[n, ...]</c> or <c>[[n, ...], ...]</c> with rows of one width and finite numbers only, leaving the
+    /// reader on the value's last token as <see cref="Utf8JsonReader.Skip"/> would. False for any other shape; the
+    /// caller then rewinds and leaves the value to the model-aware parser.
+    /// </summary>
+    private static bool TryReadNumericRows(ref Utf8JsonReader reader, ref float[]? buffer, out int rows, out int width, out bool single)
+    {
+        rows = 0;
+        width = 0;
+        single = false;
+        if (reader.TokenType != JsonTokenType.StartArray || !reader.Read())
+        {
+            return false;
+        }
+
+        var count = 0;
+        if (reader.TokenType == JsonTokenType.Number)
+        {
+            if (!TryReadNumbers(ref reader, ref buffer, ref count))
+            {
+                return false;
+            }
+
+            (rows, width, single) = (1, count, true);
+            return true;
+        }
+
+        while (reader.TokenType == JsonTokenType.StartArray)
+        {
+            if (rows == MaxRows || !reader.Read() || reader.TokenType != JsonTokenType.Number)
+            {
+                return false;
+            }
+
+            var before = count;
+            if (!TryReadNumbers(ref reader, ref buffer, ref count) || (rows > 0 && count - before != width))
+            {
+                return false;
+            }
+
+            width = count - before;
+            rows++;
+            reader.Read();
+        }
+
+        return rows > 0 && reader.TokenType == JsonTokenType.EndArray;
+    }
+
+    /// <summary>Appends numbers from the current token to the closing bracket; false at anything but a finite number.</summary>
+    private static bool TryReadNumbers(ref Utf8JsonReader reader, ref float[]? buffer, ref int count)
+    {
+        do
+        {
+            if (!reader.TryGetFiniteSingle(out var value))
+            {
+                return false;
+            }
+
+            buffer ??= ArrayPool<float>.Shared.Rent(64);
+            if (count == buffer.Length)
+            {
+                var larger = ArrayPool<float>.Shared.Rent(buffer.Length * 2);
+                buffer.AsSpan(0, count).CopyTo(larger);
+                ArrayPool<float>.Shared.Return(buffer);
+                buffer = larger;
+            }
+
+            buffer[count++] = value;
+        }
+        while (reader.Read() && reader.TokenType == JsonTokenType.Number);
+
+        return reader.TokenType == JsonTokenType.EndArray;
     }
 
     /// <summary>

@@ -18,7 +18,9 @@ public sealed class DynamicBatcherOptions
     /// <summary>
     /// When true, a request that finds no batch executing is dispatched at once instead of waiting for
     /// <see cref="MaxQueueDelay"/>; batches then form from what queues while the executors are busy, and the delay
-    /// applies only under load. Low latency when idle, full batches when busy. Default false (Triton's semantics).
+    /// applies only under load. Low latency when idle, full batches when busy. While the thread pool holds other
+    /// queued work (requests on their way), an idle instance first yields to it, at most for the delay, so requests
+    /// arriving together share a batch. Default false (Triton's semantics).
     /// </summary>
     public bool DispatchWhenIdle { get; set; }
 

@@ -78,4 +78,67 @@ public sealed class PredictRequestReaderTests
 
         Assert.StartsWith("Malformed JSON at byte", error.Message);
     }
+
+    [Theory]
+    [InlineData("""{"features":[1,2.5,-3e-2],"model":"m"}""", 1, true)]
+    [InlineData("""{"model":"m","input":[[1,2,3],[4,5,6],[7,8,9]]}""", 3, false)]
+    public void Numeric_features_are_parsed_in_the_envelope_pass_and_taken_over(string json, int expectedRows, bool expectedSingle)
+    {
+        var body = Encoding.UTF8.GetBytes(json);
+        var envelope = PredictRequestReader.ReadEnvelope(body, out var parsed);
+        Assert.Equal("m", envelope.Model);
+        Assert.NotNull(parsed);
+        Assert.Equal((expectedRows, 3, expectedSingle), (envelope.ParsedRows, envelope.ParsedWidth, envelope.ParsedSingleRow));
+        var adopted = parsed;
+
+        var (rows, single) = PredictRequestReader.ReadFeatures(body, envelope, ref parsed, Vectorizer, out var buffer);
+
+        Assert.Null(parsed);
+        Assert.Same(adopted, buffer);
+        var (slowRows, slowSingle) = PredictRequestReader.ReadFeatures(body, Vectorizer, out var slow);
+        Assert.Equal((slowRows, slowSingle), (rows, single));
+        Assert.Equal(slow.AsSpan(0, rows * 3).ToArray(), buffer.AsSpan(0, rows * 3).ToArray());
+        ArrayPool<float>.Shared.Return(buffer);
+        ArrayPool<float>.Shared.Return(slow);
+    }
+
+    [Theory]
+    [InlineData("""{"model":"m","features":[[1,2,3],{"a":4,"b":5}]}""")]
+    [InlineData("""{"model":"m","features":[[1,2,3],[4,5]]}""")]
+    [InlineData("""{"model":"m","features":[1,null,3]}""")]
+    [InlineData("""{"model":"m","features":[1,"x",3]}""")]
+    [InlineData("""{"model":"m","features":[1e39,2,3]}""")]
+    [InlineData("""{"model":"m","features":[]}""")]
+    [InlineData("""{"model":"m","features":[[]]}""")]
+    [InlineData("""{"model":"m","features":{"a":1,"b":2}}""")]
+    public void Other_feature_shapes_are_left_for_the_model_aware_parser(string json)
+    {
+        var envelope = PredictRequestReader.ReadEnvelope(Encoding.UTF8.GetBytes(json), out var parsed);
+
+        Assert.Null(parsed);
+        Assert.Equal(0, envelope.ParsedWidth);
+        Assert.Equal("m", envelope.Model);
+        Assert.True(envelope.HasFeatures);
+    }
+
+    [Fact]
+    public void Rows_of_another_width_than_the_model_s_get_the_model_aware_error()
+    {
+        var body = Encoding.UTF8.GetBytes("""{"model":"m","features":[[1,2],[3,4]]}""");
+        var envelope = PredictRequestReader.ReadEnvelope(body, out var parsed);
+        Assert.NotNull(parsed);
+
+        var error = Assert.Throws<PredictFormatException>(() => PredictRequestReader.ReadFeatures(body, envelope, ref parsed, Vectorizer, out _));
+
+        Assert.StartsWith("Row 0 has 2 values; the model expects 3 features per row.", error.Message);
+        Assert.Null(parsed);
+    }
+
+    [Fact]
+    public void Malformed_json_inside_numeric_features_reports_the_position()
+    {
+        var error = Assert.Throws<PredictFormatException>(() => PredictRequestReader.ReadEnvelope("""{"model":"m","features":[[1,2,3],[4,5,6}"""u8, out _));
+
+        Assert.StartsWith("Malformed JSON at byte", error.Message);
+    }
 }
