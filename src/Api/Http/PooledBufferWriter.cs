@@ -14,6 +14,12 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 
     public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _written);
 
+    /// <summary>Bytes rented now (what a pool that keeps this writer holds on to).</summary>
+    public int Capacity => _buffer.Length;
+
+    /// <summary>Forgets what was written and keeps the rented buffer for the next body.</summary>
+    public void Clear() => _written = 0;
+
     public void Advance(int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
+using Microsoft.Extensions.ObjectPool;
 using Microsoft.Extensions.Options;
 using OrleansInference.Api.Http;
 using OrleansInference.Contracts.Grains;
@@ -26,6 +26,7 @@ internal sealed class PredictEndpoint(
     ExperimentRouter experiments)
 {
     private readonly PredictionIdGenerator _ids = new(time);
+    private readonly ObjectPool<JsonResponseBuffer> _responses = JsonResponseBuffer.CreatePool();
 
     /// <summary>
     /// The request delegate. A request that waits for its batch suspends a pooled state machine; only then is a task
@@ -117,14 +118,21 @@ internal sealed class PredictEndpoint(
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
 
-        // Written whole first, so the response carries Content-Length and goes out in one write, not in chunks.
-        using var buffer = new PooledBufferWriter(1024);
-        using (var writer = new Utf8JsonWriter(buffer))
+        // Written whole first, so the response carries Content-Length and goes out in one write, not in chunks; the
+        // bytes are copied into the response before anything is awaited, so the buffer goes back to its pool at once.
+        var response = _responses.Get();
+        try
         {
-            PredictResponseWriter.Write(writer, _ids, result, singleRow, latencyMs, experiment);
+            PredictResponseWriter.Write(response.Writer, _ids, result, singleRow, latencyMs, experiment);
+            response.Writer.Flush();
+            context.Response.ContentLength = response.Buffer.WrittenCount;
+            context.Response.BodyWriter.Write(response.Buffer.WrittenMemory.Span);
+        }
+        finally
+        {
+            _responses.Return(response);
         }
 
-        context.Response.ContentLength = buffer.WrittenCount;
-        await context.Response.BodyWriter.WriteAsync(buffer.WrittenMemory, cancellationToken);
+        await context.Response.BodyWriter.FlushAsync(cancellationToken);
     }
 }
