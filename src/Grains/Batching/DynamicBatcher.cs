@@ -38,7 +38,6 @@ public sealed partial class DynamicBatcher<TRequest, TResponse> : IAsyncDisposab
     private readonly CancellationTokenSource _abort = new();
     private readonly Task _completion;
     private int _idleCount;
-
     private int _queuedCount;
 
     /// <summary>Batches executing now; written under the lock when formed, decremented when they finish.</summary>
