@@ -29,6 +29,15 @@ internal sealed class ModelBatchExecutor : IBatchExecutor<BatchRequest, NamedTen
     public ValueTask ExecuteAsync(Batch<BatchRequest, NamedTensor[]> batch, int instance, CancellationToken cancellationToken)
     {
         var items = batch.Items;
+        if (items.Count == 1)
+        {
+            // A batch of one (the idle path): the request's own tensors in, its own outputs out, nothing to stack or slice.
+            var request = items[0].Request;
+            _metrics.RecordBatch(_model, _version, request.Rows);
+            items[0].Complete(_runner.Run(instance, request.Inputs, request.Outputs, cancellationToken));
+            return ValueTask.CompletedTask;
+        }
+
         var inputCount = _runner.Inputs.Count;
         var stacked = new NamedTensor[inputCount];
         var parts = new List<NamedTensor>(items.Count);
