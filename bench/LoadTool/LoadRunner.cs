@@ -21,7 +21,8 @@ internal sealed record LoadRunResult(
     LatencySummary Latency,
     double DispatchLagP99Ms,
     double? ServerBytesPerRequest,
-    double? ServerCpuUsPerRequest = null);
+    double? ServerCpuUsPerRequest = null,
+    double? GeneratorCpuPercent = null);
 
 /// <summary>
 /// Open-loop load at a fixed arrival rate (latency from each request's scheduled send time, so a stalled server is
@@ -35,6 +36,7 @@ internal static class LoadRunner
     /// <summary>Closed loop: <paramref name="concurrency"/> connections each send the next request when the last answers.</summary>
     public static async Task<LoadRunResult> ClosedLoopAsync(LoadTarget target, int concurrency, TimeSpan duration, bool record = true)
     {
+        var generatorCpu = Environment.CpuUsage.TotalTime;
         var histogram = new LatencyHistogram();
         long errors = 0;
         using var abort = new CancellationTokenSource(duration + TimeSpan.FromSeconds(30));
@@ -66,7 +68,7 @@ internal static class LoadRunner
         await Task.WhenAll(workers);
         var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
         return new LoadRunResult(target.System, "closed", concurrency, 0, elapsed, histogram.Count, errors,
-            histogram.Count / elapsed, histogram.Summarize(), 0, null);
+            histogram.Count / elapsed, histogram.Summarize(), 0, null, GeneratorCpuPercent: GeneratorCpuPercent(generatorCpu, elapsed));
     }
 
     /// <summary>
@@ -150,6 +152,13 @@ internal static class LoadRunner
         return new LoadRunResult(target.System, "open", connections, rate, elapsed, histogram.Count, errors + unanswered,
             histogram.Count / elapsed, histogram.Summarize(), lag.Summarize().P99Ms, null);
     }
+
+    /// <summary>
+    /// CPU this process (the load generator, pinned to one core) used since <paramref name="since"/>, as a percentage of
+    /// one core over <paramref name="seconds"/>: near 100 means the generator, not the server, may be the limit.
+    /// </summary>
+    private static double GeneratorCpuPercent(TimeSpan since, double seconds) =>
+        (Environment.CpuUsage.TotalTime - since).TotalSeconds / seconds * 100;
 
     private static async Task<HttpLoadConnection[]> ConnectAsync(LoadTarget target, int count, CancellationToken cancellationToken)
     {

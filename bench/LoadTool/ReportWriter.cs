@@ -35,6 +35,7 @@ internal static class ReportWriter
         md.AppendLine("- Load: the tool's own HTTP/1.1 client over keep-alive loopback connections. Closed loop: N connections, each sends when the last answer arrives. Open loop: requests scheduled at a fixed rate, latency measured from each scheduled send time (no coordinated omission). Percentiles from a log-linear histogram (0.1% resolution).");
         md.AppendLine("- `send lag p99`: open loop only, how late the generator's dispatcher reached a request's due time (99th percentile); latency already includes it, and a large value means the generator, not the server, made the tail.");
         md.AppendLine("- `server B/req`: managed bytes the server process allocated per request during the run (`GC.GetTotalAllocatedBytes` delta / requests), Kestrel included.");
+        md.AppendLine("- `client CPU %`: closed loop only, CPU the load generator used during the run in percent of its one core; near 100 the generator itself limits the rate. (The open-loop dispatcher spin-waits between due times, so there the generator's CPU says nothing.)");
         md.AppendLine("- `server CPU µs/req`: CPU time the server process used per request during the run (user and kernel, every thread; `Environment.CpuUsage` delta / requests). Steadier than throughput on a shared host: a neighbour takes time from the server's core, not work from each request.");
         md.AppendLine("- CUDA: run with `--provider cuda` (sets `OnnxRuntime:ExecutionProvider=Cuda` for the grid and the CUDA provider for raw ORT) on a machine with a GPU; not measured here.").AppendLine();
 
@@ -50,11 +51,11 @@ internal static class ReportWriter
         {
             md.AppendLine($"## {scenario.Name}").AppendLine();
             md.AppendLine($"{scenario.Description}; request body {scenario.RequestBytes:N0} bytes.").AppendLine();
-            md.AppendLine("| system | mode | conc. | offered req/s | req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | errors | server B/req | server CPU µs/req | send lag p99 ms |");
-            md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            md.AppendLine("| system | mode | conc. | offered req/s | req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | errors | server B/req | server CPU µs/req | send lag p99 ms | client CPU % |");
+            md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var r in scenario.Runs)
             {
-                md.AppendLine($"| {r.System} | {r.Mode} | {r.Concurrency} | {(r.OfferedRate > 0 ? r.OfferedRate.ToString("N0", CultureInfo.InvariantCulture) : "–")} | {r.Throughput.ToString("N0", CultureInfo.InvariantCulture)} | {F(r.Latency.P50Ms)} | {F(r.Latency.P90Ms)} | {F(r.Latency.P99Ms)} | {F(r.Latency.P999Ms)} | {F(r.Latency.MaxMs)} | {r.Errors} | {(r.ServerBytesPerRequest is { } b ? b.ToString("N0", CultureInfo.InvariantCulture) : "–")} | {(r.ServerCpuUsPerRequest is { } cpu ? cpu.ToString("0.0", CultureInfo.InvariantCulture) : "–")} | {(r.OfferedRate > 0 ? F(r.DispatchLagP99Ms) : "–")} |");
+                md.AppendLine($"| {r.System} | {r.Mode} | {r.Concurrency} | {(r.OfferedRate > 0 ? r.OfferedRate.ToString("N0", CultureInfo.InvariantCulture) : "–")} | {r.Throughput.ToString("N0", CultureInfo.InvariantCulture)} | {F(r.Latency.P50Ms)} | {F(r.Latency.P90Ms)} | {F(r.Latency.P99Ms)} | {F(r.Latency.P999Ms)} | {F(r.Latency.MaxMs)} | {r.Errors} | {(r.ServerBytesPerRequest is { } b ? b.ToString("N0", CultureInfo.InvariantCulture) : "–")} | {(r.ServerCpuUsPerRequest is { } cpu ? cpu.ToString("0.0", CultureInfo.InvariantCulture) : "–")} | {(r.OfferedRate > 0 ? F(r.DispatchLagP99Ms) : "–")} | {(r.GeneratorCpuPercent is { } client ? client.ToString("0", CultureInfo.InvariantCulture) : "–")} |");
             }
 
             AppendRatios(md, scenario);

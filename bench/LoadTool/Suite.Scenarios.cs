@@ -145,7 +145,8 @@ internal sealed partial class Suite
             (run.Errors > 0 ? $"  errors {run.Errors}" : string.Empty) +
             (run.ServerBytesPerRequest is { } bytes ? $"  server alloc {bytes:N0} B/req" : string.Empty) +
             (run.ServerCpuUsPerRequest is { } cpu ? $"  server CPU {cpu:0.0} µs/req" : string.Empty) +
-            (run.OfferedRate > 0 ? $"  send lag p99 {run.DispatchLagP99Ms:0.000} ms" : string.Empty));
+            (run.OfferedRate > 0 ? $"  send lag p99 {run.DispatchLagP99Ms:0.000} ms" : string.Empty) +
+            (run.GeneratorCpuPercent is { } client ? $"  client CPU {client:0}%" : string.Empty));
 
     private static async Task SaveConstantResponsesAsync(IPEndPoint grid, Dictionary<string, RequestSpec> requests, string directory)
     {
