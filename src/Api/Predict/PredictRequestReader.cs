@@ -15,12 +15,7 @@ internal static class PredictRequestReader
     public const int MaxRows = 10_000;
 
     /// <summary>Reads the routing fields and checks that features are present; the features are left for <see cref="ReadFeatures(ReadOnlySpan{byte}, FeatureVectorizer, out float[])"/>.</summary>
-    public static PredictEnvelope ReadEnvelope(ReadOnlySpan<byte> body)
-    {
-        var envelope = ReadEnvelope(body, out var parsed);
-        Release(ref parsed);
-        return envelope with { ParsedRows = 0, ParsedWidth = 0, ParsedSingleRow = false };
-    }
+    public static PredictEnvelope ReadEnvelope(ReadOnlySpan<byte> body) => ReadEnvelope(body, parseNumbers: false, out _);
 
     /// <summary>
     /// Reads the routing fields and checks that features are present, in one pass over the body. Features given as
@@ -29,7 +24,9 @@ internal static class PredictRequestReader
     /// or return it); anything else is left for that call, which knows the model's columns. Throws
     /// <see cref="PredictFormatException"/>.
     /// </summary>
-    public static PredictEnvelope ReadEnvelope(ReadOnlySpan<byte> body, out float[]? parsed)
+    public static PredictEnvelope ReadEnvelope(ReadOnlySpan<byte> body, out float[]? parsed) => ReadEnvelope(body, parseNumbers: true, out parsed);
+
+    private static PredictEnvelope ReadEnvelope(ReadOnlySpan<byte> body, bool parseNumbers, out float[]? parsed)
     {
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 16 });
         string? model = null, version = null, userId = null;
@@ -60,7 +57,7 @@ internal static class PredictRequestReader
                     hasFeatures = true;
                     reader.Read();
                     var start = reader;
-                    if (!TryReadNumericRows(ref reader, ref parsed, out parsedRows, out parsedWidth, out parsedSingle))
+                    if (!parseNumbers || !TryReadNumericRows(ref reader, ref parsed, out parsedRows, out parsedWidth, out parsedSingle))
                     {
                         Release(ref parsed);
                         (parsedRows, parsedWidth, parsedSingle) = (0, 0, false);

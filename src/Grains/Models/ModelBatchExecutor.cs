@@ -61,7 +61,7 @@ internal sealed class ModelBatchExecutor : IBatchExecutor<BatchRequest, NamedTen
             }
 
             _metrics.RecordBatch(_model, _version, totalRows);
-            var outputs = _runner.Run(instance, stacked, items.Count == 1 ? items[0].Request.Outputs : _allOutputs, cancellationToken);
+            var outputs = _runner.Run(instance, stacked, _allOutputs, cancellationToken);
             long offset = 0;
             for (var i = 0; i < items.Count; i++)
             {
@@ -69,30 +69,24 @@ internal sealed class ModelBatchExecutor : IBatchExecutor<BatchRequest, NamedTen
                 var result = new NamedTensor[request.Outputs.Count];
                 for (var o = 0; o < request.Outputs.Count; o++)
                 {
-                    var batched = items.Count == 1 ? outputs[o] : outputs[Array.IndexOf(_allOutputs, request.Outputs[o])];
-                    result[o] = items.Count == 1 ? batched : TensorBatching.Slice(batched, totalRows, offset, request.Rows);
+                    var batched = outputs[Array.IndexOf(_allOutputs, request.Outputs[o])];
+                    result[o] = TensorBatching.Slice(batched, totalRows, offset, request.Rows);
                 }
 
                 offset += request.Rows;
                 items[i].Complete(result);
             }
 
-            if (items.Count > 1)
+            foreach (var output in outputs)
             {
-                foreach (var output in outputs)
-                {
-                    output.Dispose();
-                }
+                output.Dispose();
             }
         }
         finally
         {
-            if (items.Count > 1)
+            foreach (var tensor in stacked)
             {
-                foreach (var tensor in stacked)
-                {
-                    tensor?.Dispose();
-                }
+                tensor?.Dispose();
             }
         }
 
