@@ -22,7 +22,8 @@ internal sealed record LoadRunResult(
     double DispatchLagP99Ms,
     double? ServerBytesPerRequest,
     double? ServerCpuUsPerRequest = null,
-    double? GeneratorCpuPercent = null);
+    double? GeneratorCpuPercent = null,
+    long WarmupCompleted = 0);
 
 /// <summary>
 /// Open-loop load at a fixed arrival rate (latency from each request's scheduled send time, so a stalled server is
@@ -74,19 +75,29 @@ internal static class LoadRunner
     /// <summary>
     /// Open loop: requests are scheduled every 1/<paramref name="rate"/> s from the start; at its due time a dispatcher
     /// thread queues each to the first free of <paramref name="connections"/> connections; latency runs from the due
-    /// time, so time spent waiting for a connection or for a stalled server counts. Requests still unanswered
-    /// 10 s after the schedule ends count as errors.
+    /// time, so time spent waiting for a connection or for a stalled server counts. The first
+    /// <paramref name="warmup"/> of the schedule runs at the same rate on the same connections but is not recorded
+    /// (the calibration period of wrk2): new connections and the switch from the previous load settle there, and
+    /// the measured period starts in the steady state without a pause. Errors count over the whole schedule.
+    /// Requests still unanswered 10 s after the schedule ends count as errors. While every connection already has a
+    /// request queued behind it, the dispatcher sleeps instead of yielding until the next due time (see the loop).
+    /// `send lag` is how late the dispatcher released requests when no backlog excused it.
     /// </summary>
-    public static async Task<LoadRunResult> OpenLoopAsync(LoadTarget target, double rate, TimeSpan duration, int connections)
+    public static async Task<LoadRunResult> OpenLoopAsync(LoadTarget target, double rate, TimeSpan duration, int connections, TimeSpan warmup = default)
     {
         var histogram = new LatencyHistogram();
         var lag = new LatencyHistogram();
         long errors = 0;
-        var total = (long)(rate * duration.TotalSeconds);
+        long warmupAnswered = 0;
+        var warmupCount = (long)(rate * warmup.TotalSeconds);
+        var total = warmupCount + (long)(rate * duration.TotalSeconds);
         var interval = Stopwatch.Frequency / rate;
         var queue = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleWriter = true });
-        using var abort = new CancellationTokenSource(duration + TimeSpan.FromSeconds(10));
+        using var abort = new CancellationTokenSource(warmup + duration + TimeSpan.FromSeconds(10));
         var opened = await ConnectAsync(target, connections, abort.Token);
+
+        // Set once the schedule's start is known, before the first request is queued (the channel orders the two).
+        var measuredFrom = long.MaxValue;
         var workers = new Task[connections];
         for (var w = 0; w < connections; w++)
         {
@@ -104,7 +115,14 @@ internal static class LoadRunner
                             continue;
                         }
 
-                        histogram.Record((long)((Stopwatch.GetTimestamp() - scheduled) * TicksToNs));
+                        if (scheduled < measuredFrom)
+                        {
+                            Interlocked.Increment(ref warmupAnswered);
+                        }
+                        else
+                        {
+                            histogram.Record((long)((Stopwatch.GetTimestamp() - scheduled) * TicksToNs));
+                        }
                     }
                 }
                 catch (OperationCanceledException)
@@ -114,18 +132,30 @@ internal static class LoadRunner
         }
 
         var start = Stopwatch.GetTimestamp();
+        measuredFrom = start + (long)(warmupCount * interval);
         var dispatched = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var dispatcher = new Thread(() =>
         {
+            // Requests due before the end of the last pause behind a backlog go out late on purpose (see below).
+            var excusedUntil = long.MinValue;
             for (long i = 0; i < total; i++)
             {
                 var scheduled = start + (long)(i * interval);
                 var now = Stopwatch.GetTimestamp();
                 while (now < scheduled)
                 {
-                    if (scheduled - now > Stopwatch.Frequency / 500)
+                    var backlogged = queue.Reader.Count >= connections;
+                    if (backlogged || scheduled - now > Stopwatch.Frequency / 500)
                     {
+                        // Far from due, or every connection has a request queued behind it already: a request due
+                        // now would wait for a connection anyway and its latency runs from its due time, so sending
+                        // it a millisecond late changes nothing measured, while yielding in a loop takes the
+                        // generator's one core from the connections that are draining the backlog.
                         Thread.Sleep(1);
+                        if (backlogged)
+                        {
+                            excusedUntil = Stopwatch.GetTimestamp();
+                        }
                     }
                     else
                     {
@@ -135,7 +165,11 @@ internal static class LoadRunner
                     now = Stopwatch.GetTimestamp();
                 }
 
-                lag.Record((long)((now - scheduled) * TicksToNs));
+                if (i >= warmupCount && scheduled > excusedUntil)
+                {
+                    lag.Record((long)((now - scheduled) * TicksToNs));
+                }
+
                 queue.Writer.TryWrite(scheduled);
             }
 
@@ -147,10 +181,10 @@ internal static class LoadRunner
         // Awaited, never joined: on one core a pool thread blocked in Join stalls every response until the pool grows.
         await dispatched.Task;
         await Task.WhenAll(workers);
-        var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        var unanswered = Math.Max(0, total - histogram.Count - errors);
+        var elapsed = Stopwatch.GetElapsedTime(measuredFrom).TotalSeconds;
+        var unanswered = Math.Max(0, total - warmupAnswered - histogram.Count - errors);
         return new LoadRunResult(target.System, "open", connections, rate, elapsed, histogram.Count, errors + unanswered,
-            histogram.Count / elapsed, histogram.Summarize(), lag.Summarize().P99Ms, null);
+            histogram.Count / elapsed, histogram.Summarize(), lag.Summarize().P99Ms, null, WarmupCompleted: warmupAnswered);
     }
 
     /// <summary>

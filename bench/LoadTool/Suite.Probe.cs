@@ -31,38 +31,46 @@ internal sealed partial class Suite
             File.WriteAllText(path, config.ToJsonString());
         }
 
-        await using var grid = await ServerProcess.StartAsync("serve-grid",
-        [
-            $"--contentRoot={Path.Combine(_repoRoot, "src", "Api")}",
-            $"--ModelRepository:RootPath={repository.ModelRoot}",
-            $"--Registry:SqlitePath={Path.Combine(repository.Root, "registry.db")}",
-        ], _serverCpus, Path.Combine(repository.Root, "grid.log"), TimeSpan.FromMinutes(5));
-        await SaveConstantResponsesAsync(grid.Endpoint, requests, Path.Combine(repository.Root, "responses"));
-        ServerProcess? baseline = null;
-        if (system != Grid)
+        try
         {
-            baseline = await ServerProcess.StartAsync("serve-baseline", ["--responses", Path.Combine(repository.Root, "responses")], _serverCpus,
-                Path.Combine(repository.Root, "baseline.log"), TimeSpan.FromMinutes(1));
-        }
-
-        var server = baseline ?? grid;
-        var target = requests[name].For(system, server.Endpoint);
-        await LoadRunner.ClosedLoopAsync(target, 16, TimeSpan.FromSeconds(warmup));
-        foreach (var concurrency in concurrencies)
-        {
-            if (rate > 0)
+            await using var grid = await ServerProcess.StartAsync("serve-grid",
+            [
+                $"--contentRoot={Path.Combine(_repoRoot, "src", "Api")}",
+                $"--ModelRepository:RootPath={repository.ModelRoot}",
+                $"--Registry:SqlitePath={Path.Combine(repository.Root, "registry.db")}",
+            ], _serverCpus, Path.Combine(repository.Root, "grid.log"), TimeSpan.FromMinutes(5));
+            await SaveConstantResponsesAsync(grid.Endpoint, requests, Path.Combine(repository.Root, "responses"));
+            ServerProcess? baseline = null;
+            if (system != Grid)
             {
-                await OpenAsync(target, rate, TimeSpan.FromSeconds(seconds), concurrency, "open");
+                baseline = await ServerProcess.StartAsync("serve-baseline", ["--responses", Path.Combine(repository.Root, "responses")], _serverCpus,
+                    Path.Combine(repository.Root, "baseline.log"), TimeSpan.FromMinutes(1));
             }
-            else
+
+            var server = baseline ?? grid;
+            var target = requests[name].For(system, server.Endpoint);
+            await LoadRunner.ClosedLoopAsync(target, 16, TimeSpan.FromSeconds(warmup));
+            foreach (var concurrency in concurrencies)
             {
-                await ClosedAsync(server, target, concurrency, TimeSpan.FromSeconds(seconds));
+                if (rate > 0)
+                {
+                    await OpenAsync(server, target, rate, TimeSpan.FromSeconds(seconds), concurrency, "open");
+                }
+                else
+                {
+                    await ClosedAsync(server, target, concurrency, TimeSpan.FromSeconds(seconds));
+                }
+            }
+
+            if (baseline is not null)
+            {
+                await baseline.DisposeAsync();
             }
         }
-
-        if (baseline is not null)
+        finally
         {
-            await baseline.DisposeAsync();
+            // The copied and generated models (~300 MB) go; the server logs stay for the investigation.
+            TryDelete(repository.ModelRoot);
         }
 
         Log($"Logs in {repository.Root}");

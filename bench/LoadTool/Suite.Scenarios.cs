@@ -39,10 +39,10 @@ internal sealed partial class Suite
 
         var gridPeak = runs.Where(r => r.System == Grid).Max(r => r.Throughput);
         const double lowRate = 200;
-        runs.Add(await OpenAsync(spec.For(Grid, grid.Endpoint), lowRate, _options.Seconds(5), 4, "open low load"));
-        runs.Add(await OpenAsync(spec.For(Baseline, baseline.Endpoint), lowRate, _options.Seconds(5), 4, "open low load"));
-        runs.Add(await OpenAsync(spec.For(Grid, grid.Endpoint), 0.8 * gridPeak, _options.Seconds(8), 64, "open 80% of grid peak"));
-        runs.Add(await OpenAsync(spec.For(Baseline, baseline.Endpoint), 0.8 * gridPeak, _options.Seconds(8), 64, "open 80% of grid peak"));
+        runs.Add(await OpenAsync(grid, spec.For(Grid, grid.Endpoint), lowRate, _options.Seconds(5), 4, "open low load"));
+        runs.Add(await OpenAsync(baseline, spec.For(Baseline, baseline.Endpoint), lowRate, _options.Seconds(5), 4, "open low load"));
+        runs.Add(await OpenAsync(grid, spec.For(Grid, grid.Endpoint), 0.8 * gridPeak, _options.Seconds(8), 64, "open 80% of grid peak"));
+        runs.Add(await OpenAsync(baseline, spec.For(Baseline, baseline.Endpoint), 0.8 * gridPeak, _options.Seconds(8), 64, "open 80% of grid peak"));
         return AddScenario(PredictScenario, "breast-cancer v2 (30-16-2 MLP), one row of 30 raw features as a JSON array, POST /api/v1/predict", spec, runs);
     }
 
@@ -82,7 +82,7 @@ internal sealed partial class Suite
         var batchedPeak = PeakWithin(runs, $"grid {batchedName}", 100);
         if (batchedPeak is not null)
         {
-            runs.Add(await OpenAsync(requests[batchedName].For($"grid {batchedName}", grid.Endpoint), 0.8 * batchedPeak.Throughput, _options.Seconds(8), 128, "open 80% of peak"));
+            runs.Add(await OpenAsync(grid, requests[batchedName].For($"grid {batchedName}", grid.Endpoint), 0.8 * batchedPeak.Throughput, _options.Seconds(8), 128, "open 80% of peak"));
         }
 
         return AddScenario(WideScenario,
@@ -112,21 +112,26 @@ internal sealed partial class Suite
     {
         var before = await server.GetGcAsync();
         var run = await LoadRunner.ClosedLoopAsync(target, concurrency, duration);
-        var after = await server.GetGcAsync();
-        run = run with
-        {
-            ServerBytesPerRequest = run.Completed == 0 ? null : (after.AllocatedBytes - before.AllocatedBytes) / (double)run.Completed,
-            ServerCpuUsPerRequest = run.Completed == 0 ? null : (after.CpuMs - before.CpuMs) * 1000 / run.Completed,
-        };
-        Report(run);
-        return run;
+        return Report(WithServerCost(run, before, await server.GetGcAsync()));
     }
 
-    private static async Task<LoadRunResult> OpenAsync(LoadTarget target, double rate, TimeSpan duration, int connections, string mode)
+    /// <summary>An open-loop run whose first <see cref="OpenLoopWarmupSeconds"/> settle at the rate unrecorded.</summary>
+    private async Task<LoadRunResult> OpenAsync(ServerProcess server, LoadTarget target, double rate, TimeSpan duration, int connections, string mode)
     {
-        var run = await LoadRunner.OpenLoopAsync(target, rate, duration, connections) with { Mode = mode };
-        Report(run);
-        return run;
+        var before = await server.GetGcAsync();
+        var run = await LoadRunner.OpenLoopAsync(target, rate, duration, connections, _options.Seconds(OpenLoopWarmupSeconds)) with { Mode = mode };
+        return Report(WithServerCost(run, before, await server.GetGcAsync()));
+    }
+
+    /// <summary>The server's allocation and CPU between two snapshots, per request it answered (warm-up included).</summary>
+    private static LoadRunResult WithServerCost(LoadRunResult run, GcSnapshot before, GcSnapshot after)
+    {
+        var answered = run.Completed + run.WarmupCompleted;
+        return run with
+        {
+            ServerBytesPerRequest = answered == 0 ? null : (after.AllocatedBytes - before.AllocatedBytes) / (double)answered,
+            ServerCpuUsPerRequest = answered == 0 ? null : (after.CpuMs - before.CpuMs) * 1000 / answered,
+        };
     }
 
     private ScenarioResult AddScenario(string name, string description, RequestSpec spec, List<LoadRunResult> runs)
@@ -140,13 +145,16 @@ internal sealed partial class Suite
         runs.Where(r => r.System == system && r.Mode == "closed" && r.Errors == 0 && r.Latency.P99Ms <= p99LimitMs)
             .MaxBy(r => r.Throughput);
 
-    private static void Report(LoadRunResult run) =>
+    private static LoadRunResult Report(LoadRunResult run)
+    {
         Log($"  {run.System,-18} {run.Mode,-22} c={run.Concurrency,-4} {run.Throughput,9:N0} req/s  p50 {run.Latency.P50Ms,7:0.000} p99 {run.Latency.P99Ms,8:0.000} p99.9 {run.Latency.P999Ms,8:0.000} ms" +
             (run.Errors > 0 ? $"  errors {run.Errors}" : string.Empty) +
             (run.ServerBytesPerRequest is { } bytes ? $"  server alloc {bytes:N0} B/req" : string.Empty) +
             (run.ServerCpuUsPerRequest is { } cpu ? $"  server CPU {cpu:0.0} µs/req" : string.Empty) +
             (run.OfferedRate > 0 ? $"  send lag p99 {run.DispatchLagP99Ms:0.000} ms" : string.Empty) +
             (run.GeneratorCpuPercent is { } client ? $"  client CPU {client:0}%" : string.Empty));
+        return run;
+    }
 
     private static async Task SaveConstantResponsesAsync(IPEndPoint grid, Dictionary<string, RequestSpec> requests, string directory)
     {

@@ -16,6 +16,13 @@ internal sealed partial class Suite
     private const string WideScenario = "wide-batching";
     private const int LargeRows = 256;
 
+    /// <summary>
+    /// Seconds each open-loop run spends at its rate before recording: the 64 connections it opens and the step
+    /// from the previous load would otherwise put a one-off settling stall of a few hundred milliseconds (seen for
+    /// both servers) into a p99 meant to describe the steady state.
+    /// </summary>
+    private const double OpenLoopWarmupSeconds = 2;
+
     private readonly SuiteOptions _options;
     private readonly string _repoRoot;
     private readonly string? _serverCpus;
@@ -34,11 +41,26 @@ internal sealed partial class Suite
         var repository = BenchRepository.Create(_repoRoot, _options.WideHidden, _options.BatchSizes, _options.MaxQueueDelayUs);
         Log($"Run folder {repository.Root}; servers on cpu {_serverCpus ?? "any"}, load generator on cpu {(_serverCpus is null ? "any" : "1")}.");
 
+        try
+        {
+            await RunAsync(repository, started);
+        }
+        finally
+        {
+            // Copied and generated models are ~300 MB a run; the server logs of a failed run stay for the investigation.
+            TryDelete(repository.ModelRoot);
+        }
+
+        TryDelete(repository.Root);
+        return 0;
+    }
+
+    private async Task RunAsync(BenchRepository repository, DateTime started)
+    {
         var raw = MeasureRawOrt(repository);
         if (_options.RawOnly)
         {
-            TryDelete(repository.Root);
-            return 0;
+            return;
         }
 
         var gridArgs = new List<string>
@@ -79,9 +101,6 @@ internal sealed partial class Suite
         {
             Log($"  {(target.Met ? "MET " : "MISS")} {target.Name}: {target.Value:0.###} {target.Unit} ({target.Goal})");
         }
-
-        TryDelete(repository.Root);
-        return 0;
     }
 
     private List<RawOrtResult> MeasureRawOrt(BenchRepository repository)
