@@ -19,8 +19,8 @@ public sealed partial class ExperimentGrain
         ExperimentValidator.ValidateRamp(plan, info);
         var ramp = new RampStatus(plan, 0, _time.GetUtcNow());
         _window = new RampWindow(plan.Variant, info.Baseline.Name);
-        var ramping = await SaveAsync(info with { State = ExperimentState.Ramping, Ramp = ramp, Variants = CanaryWeights(info, plan.Variant, plan.Steps[0]) }, cancellationToken);
-        await AddEventAsync(ExperimentEventKinds.RampStarted,
+        var ramping = await SaveAsync(info with { State = ExperimentState.Ramping, Ramp = ramp, Variants = CanaryWeights(info, plan.Variant, plan.Steps[0]) },
+            ExperimentEventKinds.RampStarted,
             $"Canary '{plan.Variant}' ramps through {string.Join("→", plan.Steps)}% ({plan.StepDuration.TotalSeconds} s per step); now at {plan.Steps[0]}%.", null, cancellationToken);
         StartRampTimer(plan);
         Log.RampStarted(_logger, Id, plan.Variant, plan.Steps[0]);
@@ -53,14 +53,14 @@ public sealed partial class ExperimentGrain
         if (ramp.StepIndex + 1 < ramp.Plan.Steps.Count)
         {
             var next = ramp with { StepIndex = ramp.StepIndex + 1, StepStartedAt = now };
-            await SaveAsync(info with { Ramp = next, Variants = CanaryWeights(info, ramp.Plan.Variant, next.CurrentPercentage) }, cancellationToken);
-            await AddEventAsync(ExperimentEventKinds.RampStep, $"Canary '{ramp.Plan.Variant}' moved to {next.CurrentPercentage}%; guardrails held.", verdict.Evidence, cancellationToken);
+            await SaveAsync(info with { Ramp = next, Variants = CanaryWeights(info, ramp.Plan.Variant, next.CurrentPercentage) }, ExperimentEventKinds.RampStep,
+                $"Canary '{ramp.Plan.Variant}' moved to {next.CurrentPercentage}%; guardrails held.", verdict.Evidence, cancellationToken);
             Log.RampStep(_logger, Id, ramp.Plan.Variant, next.CurrentPercentage);
         }
         else
         {
-            await SaveAsync(info with { Ramp = ramp with { Completed = true } }, cancellationToken);
-            await AddEventAsync(ExperimentEventKinds.RampCompleted, $"Canary '{ramp.Plan.Variant}' completed its ramp at {ramp.CurrentPercentage}%; promote it to finish.", verdict.Evidence, cancellationToken);
+            await SaveAsync(info with { Ramp = ramp with { Completed = true } }, ExperimentEventKinds.RampCompleted,
+                $"Canary '{ramp.Plan.Variant}' completed its ramp at {ramp.CurrentPercentage}%; promote it to finish.", verdict.Evidence, cancellationToken);
         }
     }
 
@@ -74,8 +74,7 @@ public sealed partial class ExperimentGrain
         Volatile.Write(ref _table, new AssignmentTable(info with { State = ExperimentState.RolledBack, Variants = variants }));
         Interlocked.Increment(ref _rollbacks);
         _meter.Rollbacks.Add(1, new KeyValuePair<string, object?>("model", info.Model));
-        await SaveAsync(info with { State = ExperimentState.RolledBack, Variants = variants }, cancellationToken);
-        await AddEventAsync(ExperimentEventKinds.Rollback,
+        await SaveAsync(info with { State = ExperimentState.RolledBack, Variants = variants }, ExperimentEventKinds.Rollback,
             $"Canary '{ramp.Plan.Variant}' rolled back at {ramp.CurrentPercentage}%: {verdict.Reason} All traffic returned to baseline '{baseline.Name}' ({info.Model}/{baseline.Version}).",
             verdict.Evidence, cancellationToken);
         Log.RolledBack(_logger, Id, ramp.Plan.Variant, verdict.Reason);

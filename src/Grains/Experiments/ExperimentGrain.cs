@@ -110,9 +110,8 @@ public sealed partial class ExperimentGrain : Grain, IExperimentGrain
             throw;
         }
 
-        Apply(info);
         var split = string.Join(", ", info.Variants.Select(v => $"{v.Name}={v.Version}@{v.Weight}%"));
-        await AddEventAsync(ExperimentEventKinds.Created, $"Experiment '{Id}' on model '{info.Model}' created: {split}.", null, cancellationToken);
+        await PublishAsync(info, ExperimentEventKinds.Created, $"Experiment '{Id}' on model '{info.Model}' created: {split}.", null, cancellationToken);
         Log.Created(_logger, Id, info.Model, split);
         return info;
     }
@@ -195,10 +194,8 @@ public sealed partial class ExperimentGrain : Grain, IExperimentGrain
             Volatile.Write(ref _shadow, new ShadowCounters());
         }
 
-        var updated = await SaveAsync(info with { Variants = variants, Overrides = overrides, State = state, ShadowVersion = shadow }, cancellationToken);
-        await AddEventAsync(ExperimentEventKinds.Updated,
+        return await SaveAsync(info with { Variants = variants, Overrides = overrides, State = state, ShadowVersion = shadow }, ExperimentEventKinds.Updated,
             $"Weights {string.Join(", ", variants.Select(v => $"{v.Name}={v.Weight}%"))}; {overrides.Count} overrides; shadow {shadow ?? "none"}.", null, cancellationToken);
-        return updated;
     }
 
     /// <inheritdoc />
@@ -220,9 +217,9 @@ public sealed partial class ExperimentGrain : Grain, IExperimentGrain
 
         StopRampTimer();
         var variants = info.Variants.Select(v => v with { Weight = v.Name == name ? 100 : 0 }).ToList();
-        var promoted = await SaveAsync(info with { State = ExperimentState.Promoted, Variants = variants }, cancellationToken);
+        var promoted = await SaveAsync(info with { State = ExperimentState.Promoted, Variants = variants }, ExperimentEventKinds.Promoted,
+            $"Variant '{name}' ({info.Model}/{chosen.Version}) promoted: it now serves all of the model's traffic.", null, cancellationToken);
         _directory.Release(info.Model, Id);
-        await AddEventAsync(ExperimentEventKinds.Promoted, $"Variant '{name}' ({info.Model}/{chosen.Version}) promoted: it now serves all of the model's traffic.", null, cancellationToken);
         Log.Promoted(_logger, Id, name, chosen.Version);
         return promoted;
     }
@@ -232,9 +229,9 @@ public sealed partial class ExperimentGrain : Grain, IExperimentGrain
     {
         var info = RequireActive();
         StopRampTimer();
-        var aborted = await SaveAsync(info with { State = ExperimentState.Aborted }, cancellationToken);
+        var aborted = await SaveAsync(info with { State = ExperimentState.Aborted }, ExperimentEventKinds.Aborted,
+            $"Experiment aborted{(reason is null ? "." : ": " + reason)}; the model's deployment serves all traffic.", null, cancellationToken);
         _directory.Release(info.Model, Id);
-        await AddEventAsync(ExperimentEventKinds.Aborted, $"Experiment aborted{(reason is null ? "." : ": " + reason)}; the model's deployment serves all traffic.", null, cancellationToken);
         Log.Aborted(_logger, Id, reason ?? "no reason given");
         return aborted;
     }
@@ -251,12 +248,27 @@ public sealed partial class ExperimentGrain : Grain, IExperimentGrain
             : throw new ExperimentException(ExperimentErrorKind.Conflict, $"Experiment '{Id}' has ended ({info.State}); create a new one.");
     }
 
-    private async Task<ExperimentInfo> SaveAsync(ExperimentInfo info, CancellationToken cancellationToken)
+    /// <summary>Persists a new state and the event that explains it, then publishes both (see <see cref="PublishAsync"/>).</summary>
+    private async Task<ExperimentInfo> SaveAsync(
+        ExperimentInfo info, string eventKind, string eventMessage, IReadOnlyDictionary<string, double>? evidence, CancellationToken cancellationToken)
     {
         var saved = info with { Revision = info.Revision + 1, UpdatedAt = _time.GetUtcNow() };
         await _store.SaveAsync(saved, cancellationToken);
-        Apply(saved);
+        await PublishAsync(saved, eventKind, eventMessage, evidence, cancellationToken);
         return saved;
+    }
+
+    /// <summary>
+    /// Persists the event of a saved state, then makes both visible, the event first: reads interleave with changes, and
+    /// whoever sees a state (a rollback, a promotion) must find the event that explains it.
+    /// </summary>
+    private async Task PublishAsync(
+        ExperimentInfo saved, string eventKind, string eventMessage, IReadOnlyDictionary<string, double>? evidence, CancellationToken cancellationToken)
+    {
+        var entry = new ExperimentEvent(_time.GetUtcNow(), eventKind, eventMessage, evidence);
+        await _store.AppendEventAsync(Id, entry, cancellationToken);
+        Volatile.Write(ref _events, _events.Add(entry));
+        Apply(saved);
     }
 
     private void Apply(ExperimentInfo info)
@@ -268,12 +280,5 @@ public sealed partial class ExperimentGrain : Grain, IExperimentGrain
 
         Volatile.Write(ref _table, info.IsActive ? new AssignmentTable(info) : null);
         Volatile.Write(ref _info, info);
-    }
-
-    private async Task AddEventAsync(string kind, string message, IReadOnlyDictionary<string, double>? evidence, CancellationToken cancellationToken)
-    {
-        var entry = new ExperimentEvent(_time.GetUtcNow(), kind, message, evidence);
-        await _store.AppendEventAsync(Id, entry, cancellationToken);
-        Volatile.Write(ref _events, _events.Add(entry));
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Globalization;
 using OrleansInference.Contracts.Experiments;
 using OrleansInference.Grains.Experiments;
@@ -56,6 +57,51 @@ public sealed class ExperimentGrainTests
         }
         finally
         {
+            harness.DeleteFolder();
+        }
+    }
+
+    [Fact]
+    public async Task Rollback_RoutesToTheBaselineAtOnce_AndShowsItsStateOnlyWithTheEventThatExplainsIt()
+    {
+        GatedExperimentStore? store = null;
+        await using var harness = await ExperimentHarness.StartAsync(configure: services =>
+            services.AddSingleton<IExperimentStore>(sp => store = new GatedExperimentStore(ActivatorUtilities.CreateInstance<SqliteExperimentStore>(sp))));
+        try
+        {
+            var grain = harness.Experiment("gated");
+            await grain.CreateAsync(Definition("gated", ("control", "1", 100, true), ("candidate", "2", 0, false)), None);
+            await grain.StartRampAsync(new RampPlan("candidate", [50, 100], TimeSpan.FromMinutes(1), new Guardrails(MaxErrorRateIncrease: 0.05, MinSamples: 10)), None);
+            // The breach queues the evaluation itself; the rollback's state is saved and its event waits at the gate.
+            store!.Hold();
+            for (var i = 0; i < 10; i++)
+            {
+                await grain.RecordAsync(new VariantOutcome("control", false, 1, ["benign"]), None);
+                await grain.RecordAsync(new VariantOutcome("candidate", true, 1, null), None);
+            }
+
+            await store.AppendWaiting.WaitAsync(TimeSpan.FromSeconds(10));
+
+            // Reads interleave with the rollback: traffic is already on the baseline, but the new state is not shown
+            // before the event that explains it.
+            for (var i = 0; i < 200; i++)
+            {
+                Assert.Equal("control", (await grain.AssignAsync("u" + i.ToString(CultureInfo.InvariantCulture), None))!.Variant);
+            }
+
+            Assert.Equal(ExperimentState.Ramping, (await grain.GetAsync(None))!.State);
+            Assert.DoesNotContain(await grain.GetEventsAsync(None), e => e.Kind == ExperimentEventKinds.Rollback);
+
+            // A change takes its turn after the rollback's.
+            store.Release();
+            await grain.EvaluateAsync(None).WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal(ExperimentState.RolledBack, (await grain.GetAsync(None))!.State);
+            Assert.Single(await grain.GetEventsAsync(None), e => e.Kind == ExperimentEventKinds.Rollback);
+        }
+        finally
+        {
+            // A failed assertion must not leave the rollback's turn waiting at the gate while the host stops.
+            store?.Release();
             harness.DeleteFolder();
         }
     }

@@ -38,7 +38,9 @@ internal sealed class ExperimentHarness : IAsyncDisposable
 
     public FakeTimeProvider Time { get; }
 
-    public static async Task<ExperimentHarness> StartAsync(string? folder = null)
+    /// <param name="folder">The store's folder: a new one when null, an earlier harness's to restart it.</param>
+    /// <param name="configure">Registrations made before the experiment services', e.g. a store to use instead of SQLite's.</param>
+    public static async Task<ExperimentHarness> StartAsync(string? folder = null, Action<IServiceCollection>? configure = null)
     {
         folder ??= Path.Combine(Path.GetTempPath(), "oi-exp-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -57,6 +59,7 @@ internal sealed class ExperimentHarness : IAsyncDisposable
         services.AddSingleton<ModelRepository>();
         services.AddSingleton<IModelRegistry, SqliteModelRegistry>();
         services.AddSingleton<ModelCatalog>();
+        configure?.Invoke(services);
         services.AddExperiments(configuration);
         var provider = services.BuildServiceProvider(validateScopes: true);
         await provider.GetRequiredService<ModelCatalog>().InitializeAsync(CancellationToken.None);
