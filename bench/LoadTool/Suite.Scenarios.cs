@@ -38,9 +38,8 @@ internal sealed partial class Suite
         }
 
         var gridPeak = runs.Where(r => r.System == Grid).Max(r => r.Throughput);
-        const double lowRate = 200;
-        runs.Add(await OpenAsync(grid, spec.For(Grid, grid.Endpoint), lowRate, _options.Seconds(5), 4, "open low load"));
-        runs.Add(await OpenAsync(baseline, spec.For(Baseline, baseline.Endpoint), lowRate, _options.Seconds(5), 4, "open low load"));
+        runs.Add(await OpenAsync(grid, spec.For(Grid, grid.Endpoint), LowLoadRate, _options.Seconds(5), 4, "open low load"));
+        runs.Add(await OpenAsync(baseline, spec.For(Baseline, baseline.Endpoint), LowLoadRate, _options.Seconds(5), 4, "open low load"));
         runs.Add(await OpenAsync(grid, spec.For(Grid, grid.Endpoint), 0.8 * gridPeak, _options.Seconds(8), 64, "open 80% of grid peak"));
         runs.Add(await OpenAsync(baseline, spec.For(Baseline, baseline.Endpoint), 0.8 * gridPeak, _options.Seconds(8), 64, "open 80% of grid peak"));
         return AddScenario(PredictScenario, "breast-cancer v2 (30-16-2 MLP), one row of 30 raw features as a JSON array, POST /api/v1/predict", spec, runs);

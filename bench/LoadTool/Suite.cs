@@ -16,6 +16,9 @@ internal sealed partial class Suite
     private const string WideScenario = "wide-batching";
     private const int LargeRows = 256;
 
+    /// <summary>The rate of the low-load open-loop runs (and of raw ORT's spaced runs measured for comparison).</summary>
+    private const double LowLoadRate = 200;
+
     /// <summary>
     /// Seconds each open-loop run spends at its rate before recording: the 64 connections it opens and the step
     /// from the previous load would otherwise put a one-off settling stall of a few hundred milliseconds (seen for
@@ -110,11 +113,12 @@ internal sealed partial class Suite
         var period = _options.Seconds(1);
         var results = new List<RawOrtResult>();
         results.AddRange(RawOrtBenchmark.Run(environment, "breast-cancer/2", Path.Combine(_repoRoot, "models", "breast-cancer", "2", "model.onnx"), 30, 2, [1, 8, 64], period, _options.Provider));
+        results.Add(RawOrtBenchmark.RunSpaced(environment, "breast-cancer/2", Path.Combine(_repoRoot, "models", "breast-cancer", "2", "model.onnx"), 30, 2, LowLoadRate, _options.Seconds(2), _options.Provider));
         results.AddRange(RawOrtBenchmark.Run(environment, "digits/1", Path.Combine(_repoRoot, "models", "digits", "1", "model.onnx"), 64, 10, [1, LargeRows], period, _options.Provider));
         results.AddRange(RawOrtBenchmark.Run(environment, "wide", repository.WideModelPath, BenchRepository.WideColumns, BenchRepository.WideClasses, _options.BatchSizes, period, _options.Provider));
         foreach (var r in results)
         {
-            Log($"  {r.Model} batch {r.Batch}: p50 {r.Latency.P50Ms * 1000:0.0} µs per run, {r.RowsPerSecond:N0} rows/s");
+            Log($"  {r.Model} batch {r.Batch}{(r.SpacingMs > 0 ? $", one run every {r.SpacingMs:0.#} ms" : string.Empty)}: p50 {r.Latency.P50Ms * 1000:0.0} µs per run, {r.RowsPerSecond:N0} rows/s");
         }
 
         return results;
