@@ -31,6 +31,7 @@ internal sealed partial class Suite
             File.WriteAllText(path, config.ToJsonString());
         }
 
+        ServerProcess? baseline = null;
         try
         {
             await using var grid = await ServerProcess.StartAsync("serve-grid",
@@ -40,7 +41,6 @@ internal sealed partial class Suite
                 $"--Registry:SqlitePath={Path.Combine(repository.Root, "registry.db")}",
             ], _serverCpus, Path.Combine(repository.Root, "grid.log"), TimeSpan.FromMinutes(5));
             await SaveConstantResponsesAsync(grid.Endpoint, requests, Path.Combine(repository.Root, "responses"));
-            ServerProcess? baseline = null;
             if (system != Grid)
             {
                 baseline = await ServerProcess.StartAsync("serve-baseline", ["--responses", Path.Combine(repository.Root, "responses")], _serverCpus,
@@ -61,14 +61,14 @@ internal sealed partial class Suite
                     await ClosedAsync(server, target, concurrency, TimeSpan.FromSeconds(seconds));
                 }
             }
-
+        }
+        finally
+        {
             if (baseline is not null)
             {
                 await baseline.DisposeAsync();
             }
-        }
-        finally
-        {
+
             // The copied and generated models (~300 MB) go; the server logs stay for the investigation.
             TryDelete(repository.ModelRoot);
         }
