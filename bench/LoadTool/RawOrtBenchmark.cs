@@ -23,21 +23,11 @@ internal static class RawOrtBenchmark
     public static RawOrtResult RunSpaced(
         OrtEnvironment environment, string model, string modelPath, int columns, int outputs, double runsPerSecond, TimeSpan duration, ExecutionProviderKind provider)
     {
-        using var session = environment.CreateSession(modelPath, new OnnxRuntime.SessionOptions { IntraOpNumThreads = 1, ExecutionProvider = provider });
-        var random = new Random(42);
-        var input = new float[columns];
-        for (var i = 0; i < input.Length; i++)
-        {
-            input[i] = (float)random.NextDouble();
-        }
-
-        using var inputValue = OrtValue.CreateTensor(input, 1, columns);
-        using var outputValue = OrtValue.CreateTensor(new float[outputs], 1, outputs);
-        OrtValue[] inputValues = [inputValue];
-        OrtValue?[] outputValues = [outputValue];
+        using var session = CreateSession(environment, modelPath, provider);
+        using var tensors = new RunTensors(new Random(42), 1, columns, outputs);
         for (var i = 0; i < 100; i++)
         {
-            session.Run(inputValues, outputValues);
+            session.Run(tensors.Inputs, tensors.Outputs);
         }
 
         var histogram = new LatencyHistogram();
@@ -53,7 +43,7 @@ internal static class RawOrtBenchmark
             }
 
             var before = Stopwatch.GetTimestamp();
-            session.Run(inputValues, outputValues);
+            session.Run(tensors.Inputs, tensors.Outputs);
             histogram.Record((long)((Stopwatch.GetTimestamp() - before) * 1e9 / Stopwatch.Frequency));
         }
 
@@ -63,28 +53,18 @@ internal static class RawOrtBenchmark
     public static IReadOnlyList<RawOrtResult> Run(
         OrtEnvironment environment, string model, string modelPath, int columns, int outputs, IEnumerable<int> batches, TimeSpan perBatch, ExecutionProviderKind provider)
     {
-        using var session = environment.CreateSession(modelPath, new OnnxRuntime.SessionOptions { IntraOpNumThreads = 1, ExecutionProvider = provider });
+        using var session = CreateSession(environment, modelPath, provider);
         var results = new List<RawOrtResult>();
         var random = new Random(42);
         foreach (var batch in batches)
         {
-            var input = new float[batch * columns];
-            for (var i = 0; i < input.Length; i++)
-            {
-                input[i] = (float)random.NextDouble();
-            }
-
-            var output = new float[batch * outputs];
-            using var inputValue = OrtValue.CreateTensor(input, batch, columns);
-            using var outputValue = OrtValue.CreateTensor(output, batch, outputs);
-            OrtValue[] inputValues = [inputValue];
-            OrtValue?[] outputValues = [outputValue];
+            using var tensors = new RunTensors(random, batch, columns, outputs);
 
             // Warm up (first runs plan memory), then time individual runs for the given period.
             var warmUntil = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 5);
             while (Stopwatch.GetTimestamp() < warmUntil)
             {
-                session.Run(inputValues, outputValues);
+                session.Run(tensors.Inputs, tensors.Outputs);
             }
 
             var histogram = new LatencyHistogram();
@@ -95,7 +75,7 @@ internal static class RawOrtBenchmark
             do
             {
                 var before = Stopwatch.GetTimestamp();
-                session.Run(inputValues, outputValues);
+                session.Run(tensors.Inputs, tensors.Outputs);
                 now = Stopwatch.GetTimestamp();
                 histogram.Record((long)((now - before) * 1e9 / Stopwatch.Frequency));
                 runs++;
@@ -107,5 +87,34 @@ internal static class RawOrtBenchmark
         }
 
         return results;
+    }
+
+    private static InferenceSession CreateSession(OrtEnvironment environment, string modelPath, ExecutionProviderKind provider) =>
+        environment.CreateSession(modelPath, new OnnxRuntime.SessionOptions { IntraOpNumThreads = 1, ExecutionProvider = provider });
+
+    /// <summary>One batch's input (random values) and output tensors, laid over preallocated buffers.</summary>
+    private sealed class RunTensors : IDisposable
+    {
+        public RunTensors(Random random, int batch, int columns, int outputs)
+        {
+            var input = new float[batch * columns];
+            for (var i = 0; i < input.Length; i++)
+            {
+                input[i] = (float)random.NextDouble();
+            }
+
+            Inputs = [OrtValue.CreateTensor(input, batch, columns)];
+            Outputs = [OrtValue.CreateTensor(new float[batch * outputs], batch, outputs)];
+        }
+
+        public OrtValue[] Inputs { get; }
+
+        public OrtValue?[] Outputs { get; }
+
+        public void Dispose()
+        {
+            Inputs[0].Dispose();
+            Outputs[0]!.Dispose();
+        }
     }
 }
