@@ -30,6 +30,8 @@ internal sealed class BenchServer : IAsyncDisposable
         [
             "--urls=http://127.0.0.1:0",
             "--Grpc:Url=",
+            "--Orleans:SiloPort=0",
+            "--Orleans:GatewayPort=0",
             $"--ModelRepository:RootPath={models}",
             $"--Registry:SqlitePath={Path.Combine(folder, "registry.db")}",
             $"--BatchJobs:DataRoot={dataRoot}",

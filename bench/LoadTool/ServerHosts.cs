@@ -14,7 +14,7 @@ internal static class ServerHosts
     /// <summary>Hosts the grid (ApiHost with its co-hosted silo) until stdin says stop.</summary>
     public static async Task<int> ServeGridAsync(IReadOnlyList<string> args)
     {
-        var hostArgs = new List<string> { "--urls=http://127.0.0.1:0", "--Grpc:Url=" };
+        var hostArgs = new List<string> { "--urls=http://127.0.0.1:0", "--Grpc:Url=", "--Orleans:SiloPort=0", "--Orleans:GatewayPort=0" };
         hostArgs.AddRange(args);
         await using var app = ApiHost.Build(hostArgs.ToArray(), builder =>
             builder.Services.AddSingleton<IStartupFilter, GcEndpointStartupFilter>());

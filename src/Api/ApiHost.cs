@@ -16,7 +16,7 @@ public static class ApiHost
         var grpcEndpoint = new GrpcEndpoint();
         builder.Services.AddSingleton(grpcEndpoint);
         var endpoints = ListenEndpoints.Configure(builder, grpcEndpoint);
-        builder.Services.AddInferenceSilo(builder.Configuration);
+        builder.UseEmbeddedInferenceSilo();
         builder.Services.AddInferenceApi(builder.Configuration);
         configure?.Invoke(builder);
         var app = builder.Build();

@@ -25,6 +25,7 @@ public static class ApiServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton<Grpc.GrpcInferenceService>();
+        services.TryAddSingleton<Grid.GridCalls>();
         services.AddOptions<Security.AuthOptions>().Bind(configuration.GetSection(Security.AuthOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Security.AuthOptions>, Security.AuthOptionsValidator>());
         services.TryAddSingleton<Security.ApiKeyRegistry>();

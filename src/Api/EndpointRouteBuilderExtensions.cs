@@ -1,17 +1,20 @@
+using Microsoft.Extensions.Options;
+using Orleans;
+using Orleans.Dashboard;
 using OrleansInference.Api.Batch;
 using OrleansInference.Api.Experiments;
+using OrleansInference.Api.Grid;
 using OrleansInference.Api.Grpc;
 using OrleansInference.Api.Health;
+using OrleansInference.Api.Http;
 using OrleansInference.Api.KServe;
 using OrleansInference.Api.Management;
 using OrleansInference.Api.Metrics;
-using Microsoft.Extensions.Options;
 using OrleansInference.Api.Predict;
 using OrleansInference.Api.Security;
-using OrleansInference.Api.Http;
-using OrleansInference.Contracts.Grains;
 using OrleansInference.Grains.Catalog;
 using OrleansInference.Grains.Experiments;
+using OrleansInference.Silo;
 
 namespace OrleansInference.Api;
 
@@ -28,7 +31,7 @@ public static class EndpointRouteBuilderExtensions
         // The hot path takes its singletons once here: binding them per request would resolve each from a request
         // service scope created for the purpose.
         var predict = new PredictEndpoint(
-            app.Services.GetRequiredService<IGrainFactory>(),
+            app.Services.GetRequiredService<GridCalls>(),
             app.Services.GetRequiredService<ModelCatalog>(),
             app.Services.GetRequiredService<IOptions<ApiOptions>>(),
             app.Services.GetRequiredService<TimeProvider>(),
@@ -47,6 +50,12 @@ public static class EndpointRouteBuilderExtensions
         app.MapKServeEndpoints();
         app.MapExperimentEndpoints();
         app.MapBatchJobEndpoints();
+        if (app.Services.GetRequiredService<IOptions<SiloEndpointOptions>>().Value.Dashboard)
+        {
+            // Orleans' own dashboard: silos, grains and call rates, for operators (admin role when keys are configured).
+            app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAccess(ApiAccess.Admin);
+        }
+
         return app;
     }
 }

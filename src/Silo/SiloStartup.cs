@@ -1,7 +1,7 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using OrleansInference.Contracts.Grains;
+using Orleans;
+using Orleans.Runtime;
 using OrleansInference.Contracts.Models;
 using OrleansInference.Grains.Catalog;
 using OrleansInference.Grains.Repository;
@@ -9,16 +9,18 @@ using OrleansInference.Grains.Repository;
 namespace OrleansInference.Silo;
 
 /// <summary>
-/// Brings a silo's models up: builds the catalog from the repository and registry, then loads and warms every
-/// serving version. Readiness waits for it; the host starts serving liveness at once.
+/// Brings a silo's models up once the silo is active: builds the catalog from the repository and registry, then loads
+/// and warms every serving version. Silo start does not wait for it; readiness does, and liveness answers at once.
 /// </summary>
-public sealed partial class SiloStartup : BackgroundService
+public sealed partial class SiloStartup : ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
     private readonly ModelCatalog _catalog;
     private readonly IGrainFactory _grains;
     private readonly ModelRepositoryOptions _options;
     private readonly ILogger<SiloStartup> _logger;
     private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _loading;
 
     public SiloStartup(ModelCatalog catalog, IGrainFactory grains, IOptions<ModelRepositoryOptions> options, ILogger<SiloStartup> logger)
     {
@@ -35,7 +37,31 @@ public sealed partial class SiloStartup : BackgroundService
     public Task Completion => _completed.Task;
 
     /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public void Participate(ISiloLifecycle lifecycle)
+    {
+        ArgumentNullException.ThrowIfNull(lifecycle);
+        lifecycle.Subscribe(
+            nameof(SiloStartup),
+            ServiceLifecycleStage.Active,
+            _ =>
+            {
+                _loading = Task.Run(() => LoadAsync(_stopping.Token), CancellationToken.None);
+                return Task.CompletedTask;
+            },
+            async _ =>
+            {
+                await _stopping.CancelAsync();
+                if (_loading is { } loading)
+                {
+                    await loading;
+                }
+            });
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _stopping.Dispose();
+
+    private async Task LoadAsync(CancellationToken stoppingToken)
     {
         try
         {

@@ -1,6 +1,6 @@
+using Orleans;
 using OrleansInference.Api.Http;
 using OrleansInference.Contracts.BatchJobs;
-using OrleansInference.Contracts.Grains;
 using OrleansInference.Grains.BatchJobs;
 
 namespace OrleansInference.Api.Batch;

@@ -1,7 +1,7 @@
+using Orleans;
 using OrleansInference.Api.Http;
 using OrleansInference.Api.Security;
 using OrleansInference.Contracts.Experiments;
-using OrleansInference.Contracts.Grains;
 using OrleansInference.Grains.Experiments;
 
 namespace OrleansInference.Api.Experiments;

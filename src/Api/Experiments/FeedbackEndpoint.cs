@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using Orleans;
 using OrleansInference.Api.Http;
 using OrleansInference.Contracts.Experiments;
-using OrleansInference.Contracts.Grains;
 using OrleansInference.Grains.Experiments;
 
 namespace OrleansInference.Api.Experiments;

@@ -2,9 +2,10 @@ using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Orleans;
+using OrleansInference.Api.Grid;
 using OrleansInference.Api.Http;
 using OrleansInference.Api.Predict;
-using OrleansInference.Contracts.Grains;
 using OrleansInference.Contracts.Inference;
 using OrleansInference.Contracts.Models;
 using OrleansInference.Grains.Catalog;
@@ -20,7 +21,7 @@ namespace OrleansInference.Api.Explain;
 /// </summary>
 internal static class ExplainEndpoint
 {
-    public static async Task<IResult> HandleAsync(HttpContext context, IGrainFactory grains, ModelCatalog catalog, IOptions<ApiOptions> options, TimeProvider time)
+    public static async Task<IResult> HandleAsync(HttpContext context, GridCalls grid, ModelCatalog catalog, IOptions<ApiOptions> options, TimeProvider time)
     {
         var cancellationToken = context.RequestAborted;
         using var body = await RequestBodyReader.ReadAsync(context.Request, options.Value.MaxRequestBodyBytes, cancellationToken);
@@ -35,7 +36,7 @@ internal static class ExplainEndpoint
             return Problems.NotFound($"Model '{envelope.Model}' is not registered. Registered models: {string.Join(", ", catalog.ModelNames)}.");
         }
 
-        var route = await grains.GetGrain<IModelGrain>(envelope.Model).ResolveAsync(envelope.Version, envelope.UserId, cancellationToken);
+        var route = await grid.ResolveAsync(envelope.Model, envelope.Version, envelope.UserId, cancellationToken);
         if (!route.Found || !catalog.TryGet(envelope.Model, route.Version!, out var entry))
         {
             return Problems.NotFound(route.Error ?? $"Model '{envelope.Model}' has no version '{envelope.Version}'.");
@@ -73,8 +74,7 @@ internal static class ExplainEndpoint
         var input = new NamedTensor(vectorizer.InputName, TensorDataType.Float32, [columns + 1, columns], MemoryMarshal.AsBytes(batch.AsSpan()).ToArray());
         var outputName = entry.Postprocessor.OutputName;
         var deadline = time.GetUtcNow().AddMilliseconds(options.Value.DefaultDeadlineMs);
-        var result = await grains.GetGrain<IModelVersionGrain>(ModelKeys.VersionKey(entry.Name, entry.Version))
-            .InferAsync(new InferenceRequest(null, [input], [outputName], RequestPriority.RealTime, deadline), cancellationToken);
+        var result = await grid.InferAsync(ModelKeys.VersionKey(entry.Name, entry.Version), new InferenceRequest(null, [input], [outputName], RequestPriority.RealTime, deadline), cancellationToken);
         if (!result.IsSuccess)
         {
             InferenceStatusHttp.SetRetryAfter(context.Response, result.Status, result.RetryAfter);

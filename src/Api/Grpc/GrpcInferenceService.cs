@@ -1,11 +1,12 @@
 using System.Reflection;
 using Google.Protobuf;
 using Microsoft.Extensions.Options;
+using Orleans;
+using OrleansInference.Api.Grid;
 using OrleansInference.Api.Grpc.Protocol;
 using OrleansInference.Api.Health;
 using OrleansInference.Api.Http;
 using OrleansInference.Api.KServe;
-using OrleansInference.Contracts.Grains;
 using OrleansInference.Contracts.Inference;
 using OrleansInference.Contracts.Models;
 using OrleansInference.Grains.Catalog;
@@ -22,6 +23,7 @@ namespace OrleansInference.Api.Grpc;
 internal sealed partial class GrpcInferenceService(
     ModelCatalog catalog,
     IGrainFactory grains,
+    GridCalls grid,
     SiloStartup startup,
     TimeProvider time,
     IOptions<ApiOptions> apiOptions,
@@ -125,7 +127,7 @@ internal sealed partial class GrpcInferenceService(
         var version = request.ModelVersion;
         if (string.IsNullOrEmpty(version))
         {
-            var route = await grains.GetGrain<IModelGrain>(request.ModelName).ResolveAsync(null, null, cancellationToken);
+            var route = await grid.ResolveAsync(request.ModelName, null, null, cancellationToken);
             version = route.Version ?? throw new GrpcException(GrpcStatusCode.Unavailable, route.Error ?? $"Model '{request.ModelName}' has no serving version.");
         }
 
@@ -136,7 +138,7 @@ internal sealed partial class GrpcInferenceService(
         {
             var outputs = request.Outputs.Count == 0 ? null : request.Outputs.Select(o => o.Name).ToArray();
             var inference = new InferenceRequest(request.Id, inputs, outputs, priority, deadline);
-            result = await grains.GetGrain<IModelVersionGrain>(ModelKeys.VersionKey(request.ModelName, version)).InferAsync(inference, cancellationToken);
+            result = await grid.InferAsync(ModelKeys.VersionKey(request.ModelName, version), inference, cancellationToken);
         }
         finally
         {

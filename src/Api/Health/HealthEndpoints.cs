@@ -1,7 +1,7 @@
-using OrleansInference.Contracts.Grains;
+using Orleans;
+using OrleansInference.Api.Security;
 using OrleansInference.Contracts.Models;
 using OrleansInference.Grains.Catalog;
-using OrleansInference.Api.Security;
 using OrleansInference.Silo;
 
 namespace OrleansInference.Api.Health;

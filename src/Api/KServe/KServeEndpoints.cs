@@ -1,8 +1,8 @@
-using OrleansInference.Api.Http;
 using System.Reflection;
+using Orleans;
 using OrleansInference.Api.Health;
+using OrleansInference.Api.Http;
 using OrleansInference.Api.Security;
-using OrleansInference.Contracts.Grains;
 using OrleansInference.Contracts.Models;
 using OrleansInference.Grains.Catalog;
 using OrleansInference.Silo;

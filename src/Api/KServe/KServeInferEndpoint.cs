@@ -1,7 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using Orleans;
+using OrleansInference.Api.Grid;
 using OrleansInference.Api.Http;
-using OrleansInference.Contracts.Grains;
 using OrleansInference.Contracts.Inference;
 using OrleansInference.Contracts.Models;
 using OrleansInference.Grains.Catalog;
@@ -20,7 +21,7 @@ internal static class KServeInferEndpoint
     {
         var services = context.RequestServices;
         var catalog = services.GetRequiredService<ModelCatalog>();
-        var grains = services.GetRequiredService<IGrainFactory>();
+        var grid = services.GetRequiredService<GridCalls>();
         var options = services.GetRequiredService<IOptions<ApiOptions>>().Value;
         var time = services.GetRequiredService<TimeProvider>();
         var cancellationToken = context.RequestAborted;
@@ -60,7 +61,7 @@ internal static class KServeInferEndpoint
         using var v2 = read.Request;
         if (version is null)
         {
-            var route = await grains.GetGrain<IModelGrain>(model).ResolveAsync(null, null, cancellationToken);
+            var route = await grid.ResolveAsync(model, null, null, cancellationToken);
             if (!route.Found)
             {
                 await V2Errors.WriteAsync(response, StatusCodes.Status503ServiceUnavailable, route.Error ?? $"Model '{model}' has no serving version.", cancellationToken);
@@ -77,7 +78,7 @@ internal static class KServeInferEndpoint
         }
 
         var request = v2.Request with { Priority = priority, Deadline = deadline };
-        var result = await grains.GetGrain<IModelVersionGrain>(ModelKeys.VersionKey(model, version)).InferAsync(request, cancellationToken);
+        var result = await grid.InferAsync(ModelKeys.VersionKey(model, version), request, cancellationToken);
         try
         {
             if (!result.IsSuccess)

@@ -1,5 +1,5 @@
+using Orleans;
 using OrleansInference.Api.Security;
-using OrleansInference.Contracts.Grains;
 using OrleansInference.Contracts.Models;
 using OrleansInference.Grains.Catalog;
 using OrleansInference.Grains.Repository;

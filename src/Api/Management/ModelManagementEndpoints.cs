@@ -1,6 +1,6 @@
+using Orleans;
 using OrleansInference.Api.Http;
 using OrleansInference.Api.Security;
-using OrleansInference.Contracts.Grains;
 using OrleansInference.Contracts.Models;
 using OrleansInference.Grains.Catalog;
 using OrleansInference.Grains.Repository;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Orleans;
 using OrleansInference.Api.Http;
-using OrleansInference.Contracts.Grains;
 using OrleansInference.Contracts.Models;
 using OrleansInference.Grains.Catalog;
 using OrleansInference.Grains.Repository;

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using OrleansInference.Contracts.Grains;
+using Orleans;
 using OrleansInference.Contracts.Models;
 using OrleansInference.Grains.Catalog;
 

@@ -3,8 +3,8 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.ObjectPool;
 using Microsoft.Extensions.Options;
+using OrleansInference.Api.Grid;
 using OrleansInference.Api.Http;
-using OrleansInference.Contracts.Grains;
 using OrleansInference.Contracts.Inference;
 using OrleansInference.Contracts.Models;
 using OrleansInference.Grains.Catalog;
@@ -19,7 +19,7 @@ namespace OrleansInference.Api.Predict;
 /// no result object, result task or service scope per request.
 /// </summary>
 internal sealed class PredictEndpoint(
-    IGrainFactory grains,
+    GridCalls grid,
     ModelCatalog catalog,
     IOptions<ApiOptions> options,
     TimeProvider time,
@@ -71,7 +71,7 @@ internal sealed class PredictEndpoint(
             }
 
             experiment = await experiments.BeginAsync(envelope.Model, envelope.Version, envelope.UserId, cancellationToken);
-            var route = experiment?.Route ?? await grains.GetGrain<IModelGrain>(envelope.Model).ResolveAsync(envelope.Version, envelope.UserId, cancellationToken);
+            var route = experiment?.Route ?? await grid.ResolveAsync(envelope.Model, envelope.Version, envelope.UserId, cancellationToken);
             if (!route.Found || !catalog.TryGet(envelope.Model, route.Version!, out entry))
             {
                 await Problems.NotFound(route.Error ?? $"Model '{envelope.Model}' has no version '{envelope.Version}'.").ExecuteAsync(context);
@@ -85,7 +85,7 @@ internal sealed class PredictEndpoint(
             var deadline = time.GetUtcNow().AddMilliseconds(entry.Config.Batching?.DefaultTimeoutMs ?? options.Value.DefaultDeadlineMs);
             experiment?.CaptureFeatures(rows.AsSpan(0, rowCount * columns), rowCount, columns);
             var request = new PredictRequest(rows.AsMemory(0, rowCount * columns), rowCount, columns, RequestPriority.RealTime, deadline);
-            result = await grains.GetGrain<IModelVersionGrain>(entry.VersionKey).PredictAsync(request, cancellationToken);
+            result = await grid.PredictAsync(entry.VersionKey, request, cancellationToken);
         }
         finally
         {

@@ -1,6 +1,10 @@
+using Orleans;
+
 namespace OrleansInference.Contracts.BatchJobs;
 
 /// <summary>The life cycle of a batch inference job. Succeeded, Failed and Cancelled are final.</summary>
+[GenerateSerializer]
+[Alias("oi.BatchJobState")]
 public enum BatchJobState
 {
     /// <summary>Accepted and persisted; no chunk has started.</summary>

@@ -1,3 +1,6 @@
+using Orleans;
+using Orleans.Concurrency;
+
 namespace OrleansInference.Contracts.BatchJobs;
 
 /// <summary>A snapshot of a batch job's progress.</summary>
@@ -19,25 +22,28 @@ namespace OrleansInference.Contracts.BatchJobs;
 /// <param name="Error">Why the job failed, when it did.</param>
 /// <param name="OutputPath">The merged output file on the server; set once the job succeeded.</param>
 /// <param name="ErrorsPath">The rejected-rows file on the server; set once the job succeeded.</param>
+[GenerateSerializer]
+[Immutable]
+[Alias("oi.BatchJobStatus")]
 public sealed record BatchJobStatus(
-    string JobId,
-    string Model,
-    string Version,
-    BatchJobState State,
-    BatchJobFormat Format,
-    long? RowsTotal,
-    long RowsDone,
-    long ErrorCount,
-    int? ChunksTotal,
-    int ChunksDone,
-    double? RowsPerSecond,
-    TimeSpan? EstimatedRemaining,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset? StartedAt,
-    DateTimeOffset? FinishedAt,
-    string? Error,
-    string? OutputPath,
-    string? ErrorsPath)
+    [property: Id(0)] string JobId,
+    [property: Id(1)] string Model,
+    [property: Id(2)] string Version,
+    [property: Id(3)] BatchJobState State,
+    [property: Id(4)] BatchJobFormat Format,
+    [property: Id(5)] long? RowsTotal,
+    [property: Id(6)] long RowsDone,
+    [property: Id(7)] long ErrorCount,
+    [property: Id(8)] int? ChunksTotal,
+    [property: Id(9)] int ChunksDone,
+    [property: Id(10)] double? RowsPerSecond,
+    [property: Id(11)] TimeSpan? EstimatedRemaining,
+    [property: Id(12)] DateTimeOffset CreatedAt,
+    [property: Id(13)] DateTimeOffset? StartedAt,
+    [property: Id(14)] DateTimeOffset? FinishedAt,
+    [property: Id(15)] string? Error,
+    [property: Id(16)] string? OutputPath,
+    [property: Id(17)] string? ErrorsPath)
 {
     /// <summary>True for Succeeded, Failed and Cancelled.</summary>
     public bool IsFinal => State is BatchJobState.Succeeded or BatchJobState.Failed or BatchJobState.Cancelled;

@@ -1,4 +1,5 @@
-using OrleansInference.Contracts.Grains;
+using Orleans;
+using Orleans.Concurrency;
 
 namespace OrleansInference.Contracts.BatchJobs;
 
@@ -8,15 +9,19 @@ namespace OrleansInference.Contracts.BatchJobs;
 /// checkpoints each finished chunk, merges the output and fires the completion webhook. Any activation can pick up an
 /// unfinished job from its last checkpoint.
 /// </summary>
+[Alias("oi.BatchJobGrain")]
 public interface IBatchJobGrain : IGrainWithStringKey
 {
     /// <summary>Starts (or resumes) the persisted job if it is not final and not already running. Null when no such job exists.</summary>
+    [Alias("StartAsync")]
     Task<BatchJobStatus?> StartAsync(CancellationToken cancellationToken);
 
     /// <summary>The job's progress; null when no such job exists.</summary>
     [AlwaysInterleave]
+    [Alias("GetStatusAsync")]
     Task<BatchJobStatus?> GetStatusAsync(CancellationToken cancellationToken);
 
     /// <summary>Stops the job's workers, discards partial output and marks it cancelled. A final job is returned unchanged.</summary>
+    [Alias("CancelAsync")]
     Task<BatchJobStatus?> CancelAsync(CancellationToken cancellationToken);
 }

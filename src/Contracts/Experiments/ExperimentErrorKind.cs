@@ -1,6 +1,10 @@
+using Orleans;
+
 namespace OrleansInference.Contracts.Experiments;
 
 /// <summary>Why an experiment operation was refused.</summary>
+[GenerateSerializer]
+[Alias("oi.ExperimentErrorKind")]
 public enum ExperimentErrorKind
 {
     /// <summary>The input is invalid; the message names the field.</summary>

@@ -1,3 +1,6 @@
+using Orleans;
+using Orleans.Concurrency;
+
 namespace OrleansInference.Contracts.Experiments;
 
 /// <summary>One entry of an experiment's history.</summary>
@@ -5,4 +8,7 @@ namespace OrleansInference.Contracts.Experiments;
 /// <param name="Kind">created, updated, ramp_started, ramp_step, ramp_completed, rollback, promoted, aborted.</param>
 /// <param name="Message">What happened, in a sentence.</param>
 /// <param name="Evidence">The numbers behind it (for a rollback: error rates, p99s, sample sizes, limits).</param>
-public sealed record ExperimentEvent(DateTimeOffset At, string Kind, string Message, IReadOnlyDictionary<string, double>? Evidence = null);
+[GenerateSerializer]
+[Immutable]
+[Alias("oi.ExperimentEvent")]
+public sealed record ExperimentEvent([property: Id(0)] DateTimeOffset At, [property: Id(1)] string Kind, [property: Id(2)] string Message, [property: Id(3)] IReadOnlyDictionary<string, double>? Evidence = null);

@@ -1,6 +1,10 @@
+using Orleans;
+
 namespace OrleansInference.Contracts.Experiments;
 
 /// <summary>An experiment operation was refused; <see cref="Kind"/> says why and the message names the field or state.</summary>
+[GenerateSerializer]
+[Alias("oi.ExperimentException")]
 public sealed class ExperimentException : Exception
 {
     public ExperimentException(ExperimentErrorKind kind, string message)
@@ -21,5 +25,6 @@ public sealed class ExperimentException : Exception
     }
 
     /// <summary>Why the operation was refused.</summary>
+    [Id(0)]
     public ExperimentErrorKind Kind { get; }
 }

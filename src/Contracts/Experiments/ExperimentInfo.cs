@@ -1,3 +1,6 @@
+using Orleans;
+using Orleans.Concurrency;
+
 namespace OrleansInference.Contracts.Experiments;
 
 /// <summary>An experiment as stored: its definition with the current weights, state and ramp.</summary>
@@ -12,18 +15,21 @@ namespace OrleansInference.Contracts.Experiments;
 /// <param name="Revision">Increases on every change.</param>
 /// <param name="CreatedAt">Creation time.</param>
 /// <param name="UpdatedAt">Time of the last change.</param>
+[GenerateSerializer]
+[Immutable]
+[Alias("oi.ExperimentInfo")]
 public sealed record ExperimentInfo(
-    string Id,
-    string Model,
-    ExperimentState State,
-    IReadOnlyList<VariantDefinition> Variants,
-    IReadOnlyDictionary<string, string> Overrides,
-    string? ShadowVersion,
-    int PlannedSampleSize,
-    RampStatus? Ramp,
-    long Revision,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    [property: Id(0)] string Id,
+    [property: Id(1)] string Model,
+    [property: Id(2)] ExperimentState State,
+    [property: Id(3)] IReadOnlyList<VariantDefinition> Variants,
+    [property: Id(4)] IReadOnlyDictionary<string, string> Overrides,
+    [property: Id(5)] string? ShadowVersion,
+    [property: Id(6)] int PlannedSampleSize,
+    [property: Id(7)] RampStatus? Ramp,
+    [property: Id(8)] long Revision,
+    [property: Id(9)] DateTimeOffset CreatedAt,
+    [property: Id(10)] DateTimeOffset UpdatedAt)
 {
     /// <summary>True while the experiment routes traffic (running, ramping or rolled back).</summary>
     public bool IsActive => State is ExperimentState.Running or ExperimentState.Ramping or ExperimentState.RolledBack;

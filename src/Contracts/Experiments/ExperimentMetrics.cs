@@ -1,3 +1,6 @@
+using Orleans;
+using Orleans.Concurrency;
+
 namespace OrleansInference.Contracts.Experiments;
 
 /// <summary>An experiment's read-out on this silo.</summary>
@@ -7,10 +10,13 @@ namespace OrleansInference.Contracts.Experiments;
 /// <param name="Variants">Per-variant metrics.</param>
 /// <param name="Shadow">Shadow traffic, when a shadow version is set.</param>
 /// <param name="Significance">Each variant against the baseline.</param>
+[GenerateSerializer]
+[Immutable]
+[Alias("oi.ExperimentMetrics")]
 public sealed record ExperimentMetrics(
-    string Id,
-    ExperimentState State,
-    long Rollbacks,
-    IReadOnlyList<VariantMetrics> Variants,
-    ShadowMetrics? Shadow,
-    IReadOnlyList<SignificanceResult> Significance);
+    [property: Id(0)] string Id,
+    [property: Id(1)] ExperimentState State,
+    [property: Id(2)] long Rollbacks,
+    [property: Id(3)] IReadOnlyList<VariantMetrics> Variants,
+    [property: Id(4)] ShadowMetrics? Shadow,
+    [property: Id(5)] IReadOnlyList<SignificanceResult> Significance);

@@ -1,6 +1,10 @@
+using Orleans;
+
 namespace OrleansInference.Contracts.Experiments;
 
 /// <summary>Lifecycle of an experiment.</summary>
+[GenerateSerializer]
+[Alias("oi.ExperimentState")]
 public enum ExperimentState
 {
     /// <summary>Splitting traffic by the configured weights.</summary>

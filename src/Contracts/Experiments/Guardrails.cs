@@ -1,3 +1,6 @@
+using Orleans;
+using Orleans.Concurrency;
+
 namespace OrleansInference.Contracts.Experiments;
 
 /// <summary>Limits a canary must stay within; checked only once the candidate has <paramref name="MinSamples"/> requests.</summary>
@@ -5,4 +8,7 @@ namespace OrleansInference.Contracts.Experiments;
 /// <param name="MaxP99LatencyMs">Largest allowed candidate p99 latency in milliseconds; null for no absolute limit.</param>
 /// <param name="MaxP99Ratio">Largest allowed candidate p99 over baseline p99; null for no relative limit.</param>
 /// <param name="MinSamples">Candidate requests since the ramp started before any guardrail is evaluated.</param>
-public sealed record Guardrails(double MaxErrorRateIncrease = 0.02, double? MaxP99LatencyMs = null, double? MaxP99Ratio = null, int MinSamples = 100);
+[GenerateSerializer]
+[Immutable]
+[Alias("oi.Guardrails")]
+public sealed record Guardrails([property: Id(0)] double MaxErrorRateIncrease = 0.02, [property: Id(1)] double? MaxP99LatencyMs = null, [property: Id(2)] double? MaxP99Ratio = null, [property: Id(3)] int MinSamples = 100);

@@ -1,3 +1,6 @@
+using Orleans;
+using Orleans.Concurrency;
+
 namespace OrleansInference.Contracts.Experiments;
 
 /// <summary>One variant against the baseline on one metric.</summary>
@@ -13,16 +16,19 @@ namespace OrleansInference.Contracts.Experiments;
 /// <param name="PValue">Two-sided p-value.</param>
 /// <param name="Significant">p below 0.05 and the planned sample size reached by both arms.</param>
 /// <param name="SampleSizeReached">Both arms reached the planned sample size.</param>
+[GenerateSerializer]
+[Immutable]
+[Alias("oi.SignificanceResult")]
 public sealed record SignificanceResult(
-    string Variant,
-    string Metric,
-    string Test,
-    double BaselineValue,
-    double VariantValue,
-    long BaselineSamples,
-    long VariantSamples,
-    double Statistic,
-    double? DegreesOfFreedom,
-    double PValue,
-    bool Significant,
-    bool SampleSizeReached);
+    [property: Id(0)] string Variant,
+    [property: Id(1)] string Metric,
+    [property: Id(2)] string Test,
+    [property: Id(3)] double BaselineValue,
+    [property: Id(4)] double VariantValue,
+    [property: Id(5)] long BaselineSamples,
+    [property: Id(6)] long VariantSamples,
+    [property: Id(7)] double Statistic,
+    [property: Id(8)] double? DegreesOfFreedom,
+    [property: Id(9)] double PValue,
+    [property: Id(10)] bool Significant,
+    [property: Id(11)] bool SampleSizeReached);

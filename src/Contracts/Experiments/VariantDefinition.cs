@@ -1,3 +1,6 @@
+using Orleans;
+using Orleans.Concurrency;
+
 namespace OrleansInference.Contracts.Experiments;
 
 /// <summary>One arm of an experiment: a model version and its share of users.</summary>
@@ -5,4 +8,7 @@ namespace OrleansInference.Contracts.Experiments;
 /// <param name="Version">The model version serving it.</param>
 /// <param name="Weight">Percentage of users, 0 to 100.</param>
 /// <param name="Baseline">True for the control every other variant is compared with.</param>
-public sealed record VariantDefinition(string Name, string Version, int Weight, bool Baseline = false);
+[GenerateSerializer]
+[Immutable]
+[Alias("oi.VariantDefinition")]
+public sealed record VariantDefinition([property: Id(0)] string Name, [property: Id(1)] string Version, [property: Id(2)] int Weight, [property: Id(3)] bool Baseline = false);

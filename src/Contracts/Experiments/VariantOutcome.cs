@@ -1,3 +1,6 @@
+using Orleans;
+using Orleans.Concurrency;
+
 namespace OrleansInference.Contracts.Experiments;
 
 /// <summary>What happened to one request a variant served.</summary>
@@ -5,4 +8,7 @@ namespace OrleansInference.Contracts.Experiments;
 /// <param name="Failed">True when the model failed (5xx-class statuses; client errors do not count).</param>
 /// <param name="LatencyMs">Server-side latency in milliseconds.</param>
 /// <param name="Predictions">Predicted labels (or values) per row, for the prediction distribution.</param>
-public sealed record VariantOutcome(string Variant, bool Failed, double LatencyMs, IReadOnlyList<string>? Predictions);
+[GenerateSerializer]
+[Immutable]
+[Alias("oi.VariantOutcome")]
+public sealed record VariantOutcome([property: Id(0)] string Variant, [property: Id(1)] bool Failed, [property: Id(2)] double LatencyMs, [property: Id(3)] IReadOnlyList<string>? Predictions);

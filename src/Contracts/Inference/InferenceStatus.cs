@@ -1,3 +1,5 @@
+using Orleans;
+
 namespace OrleansInference.Contracts.Inference;
 
 /// <summary>
@@ -5,6 +7,8 @@ namespace OrleansInference.Contracts.Inference;
 /// NotFound → 404, QueueFull → 429 with Retry-After, Cancelled → 499, Unavailable → 503, DeadlineExceeded → 504,
 /// ModelFailure → 500.
 /// </summary>
+[GenerateSerializer]
+[Alias("oi.InferenceStatus")]
 public enum InferenceStatus
 {
     /// <summary>The request ran and produced outputs.</summary>

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Orleans;
 
 namespace OrleansInference.Contracts.Inference;
 
@@ -7,8 +8,11 @@ namespace OrleansInference.Contracts.Inference;
 /// little-endian, row-major in <see cref="Data"/>; <see cref="TensorDataType.String"/> elements are held in
 /// <see cref="Strings"/>. The optional owner returns pooled storage when the tensor is disposed.
 /// </summary>
+[GenerateSerializer]
+[Alias("oi.NamedTensor")]
 public sealed class NamedTensor : IDisposable
 {
+    [NonSerialized]
     private IDisposable? _owner;
 
     /// <summary>Creates a numeric or boolean tensor over <paramref name="data"/>.</summary>
@@ -41,18 +45,23 @@ public sealed class NamedTensor : IDisposable
     }
 
     /// <summary>The tensor's name, as the model's input or output calls it.</summary>
+    [Id(0)]
     public string Name { get; }
 
     /// <summary>The element type.</summary>
+    [Id(1)]
     public TensorDataType DataType { get; }
 
     /// <summary>The shape, outermost dimension first.</summary>
+    [Id(2)]
     public long[] Shape { get; }
 
     /// <summary>Element bytes for non-string tensors; empty for strings.</summary>
+    [Id(3)]
     public ReadOnlyMemory<byte> Data { get; }
 
     /// <summary>Elements of a string tensor; null otherwise.</summary>
+    [Id(4)]
     public string[]? Strings { get; }
 
     /// <summary>The number of elements the shape describes.</summary>

@@ -1,6 +1,10 @@
+using Orleans;
+
 namespace OrleansInference.Contracts.Inference;
 
 /// <summary>Scheduling class of an inference request. Queued real-time work is always batched first.</summary>
+[GenerateSerializer]
+[Alias("oi.RequestPriority")]
 public enum RequestPriority
 {
     /// <summary>Interactive traffic with a client waiting.</summary>

@@ -1,3 +1,5 @@
+
+
 namespace OrleansInference.Contracts.Inference;
 
 /// <summary>Shape arithmetic shared by every layer that validates tensors.</summary>

@@ -1,9 +1,13 @@
+using Orleans;
+
 namespace OrleansInference.Contracts.Inference;
 
 /// <summary>
 /// Element type of a tensor on the wire. Values follow ONNX's <c>TensorProto.DataType</c> numbering so a
 /// conversion to the runtime's element type is a cast; names map one-to-one onto the KServe v2 datatypes.
 /// </summary>
+[GenerateSerializer]
+[Alias("oi.TensorDataType")]
 public enum TensorDataType
 {
     /// <summary>Not set.</summary>

@@ -1,3 +1,5 @@
+
+
 namespace OrleansInference.Contracts.Inference;
 
 /// <summary>Conversions between <see cref="TensorDataType"/>, KServe v2 datatype names and element sizes.</summary>

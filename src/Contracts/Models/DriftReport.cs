@@ -1,3 +1,6 @@
+using Orleans;
+using Orleans.Concurrency;
+
 namespace OrleansInference.Contracts.Models;
 
 /// <summary>Drift of a model version's live inputs and predictions against its training profile.</summary>
@@ -8,4 +11,7 @@ namespace OrleansInference.Contracts.Models;
 /// <param name="MinimumRows">Rows needed before a status other than insufficient_data.</param>
 /// <param name="PredictionPsi">Drift of the predicted class shares against the training class shares.</param>
 /// <param name="Features">Per-feature drift, worst first.</param>
-public sealed record DriftReport(string Model, string Version, string Status, long Rows, long MinimumRows, double? PredictionPsi, IReadOnlyList<FeatureDrift> Features);
+[GenerateSerializer]
+[Immutable]
+[Alias("oi.DriftReport")]
+public sealed record DriftReport([property: Id(0)] string Model, [property: Id(1)] string Version, [property: Id(2)] string Status, [property: Id(3)] long Rows, [property: Id(4)] long MinimumRows, [property: Id(5)] double? PredictionPsi, [property: Id(6)] IReadOnlyList<FeatureDrift> Features);

@@ -1,3 +1,6 @@
+using Orleans;
+using Orleans.Concurrency;
+
 namespace OrleansInference.Contracts.Models;
 
 /// <summary>One feature's drift: the population stability index of live values against the training profile.</summary>
@@ -6,4 +9,7 @@ namespace OrleansInference.Contracts.Models;
 /// <param name="Status"><c>stable</c>, <c>moderate</c> or <c>drift</c>.</param>
 /// <param name="LiveFractions">Share of live values per reference bin.</param>
 /// <param name="ReferenceFractions">Share of training values per bin.</param>
-public sealed record FeatureDrift(string Feature, double Psi, string Status, IReadOnlyList<double> LiveFractions, IReadOnlyList<double> ReferenceFractions);
+[GenerateSerializer]
+[Immutable]
+[Alias("oi.FeatureDrift")]
+public sealed record FeatureDrift([property: Id(0)] string Feature, [property: Id(1)] double Psi, [property: Id(2)] string Status, [property: Id(3)] IReadOnlyList<double> LiveFractions, [property: Id(4)] IReadOnlyList<double> ReferenceFractions);

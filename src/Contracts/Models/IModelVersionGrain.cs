@@ -1,4 +1,5 @@
-using OrleansInference.Contracts.Grains;
+using Orleans;
+using Orleans.Concurrency;
 using OrleansInference.Contracts.Inference;
 
 namespace OrleansInference.Contracts.Models;
@@ -7,31 +8,39 @@ namespace OrleansInference.Contracts.Models;
 /// One model version on one silo, keyed <c>"{model}/{version}"</c>. Owns the ONNX Runtime sessions (one per
 /// instance), warm-up and the dynamic batcher. Inference calls interleave: the batcher, not the turn, orders them.
 /// </summary>
+[Alias("oi.ModelVersionGrain")]
 public interface IModelVersionGrain : IGrainWithStringKey
 {
     /// <summary>Runs the model on raw tensors (KServe v2 semantics: no pre- or postprocessing).</summary>
     [AlwaysInterleave]
+    [Alias("InferAsync")]
     ValueTask<InferenceResult> InferAsync(InferenceRequest request, CancellationToken cancellationToken);
 
     /// <summary>Preprocesses raw feature rows, runs the model and postprocesses each row into a prediction.</summary>
     [AlwaysInterleave]
+    [Alias("PredictAsync")]
     ValueTask<PredictResult> PredictAsync(PredictRequest request, CancellationToken cancellationToken);
 
     /// <summary>The version's state; does not load it.</summary>
     [AlwaysInterleave]
+    [Alias("GetStatusAsync")]
     Task<ModelVersionStatus> GetStatusAsync(CancellationToken cancellationToken);
 
     /// <summary>Batching and execution counters since load.</summary>
     [AlwaysInterleave]
+    [Alias("GetStatisticsAsync")]
     Task<ModelVersionStatistics> GetStatisticsAsync(CancellationToken cancellationToken);
 
     /// <summary>Drift of live inputs and predictions against the training profile since load or the last reset.</summary>
     [AlwaysInterleave]
+    [Alias("GetDriftAsync")]
     Task<DriftReport> GetDriftAsync(bool reset, CancellationToken cancellationToken);
 
     /// <summary>Loads, verifies and warms the version; returns once it is ready (or failed).</summary>
+    [Alias("LoadAsync")]
     Task<ModelVersionStatus> LoadAsync(CancellationToken cancellationToken);
 
     /// <summary>Stops accepting requests, finishes the queued ones, then releases the sessions.</summary>
+    [Alias("UnloadAsync")]
     Task<ModelVersionStatus> UnloadAsync(CancellationToken cancellationToken);
 }

@@ -1,4 +1,10 @@
+using Orleans;
+using Orleans.Concurrency;
+
 namespace OrleansInference.Contracts.Models;
 
 /// <summary>The serving versions of a model and their traffic shares.</summary>
-public sealed record ModelDeploymentInfo(string Model, string Version, int TrafficPercentage, string? BaselineVersion, DateTimeOffset UpdatedAt);
+[GenerateSerializer]
+[Immutable]
+[Alias("oi.ModelDeploymentInfo")]
+public sealed record ModelDeploymentInfo([property: Id(0)] string Model, [property: Id(1)] string Version, [property: Id(2)] int TrafficPercentage, [property: Id(3)] string? BaselineVersion, [property: Id(4)] DateTimeOffset UpdatedAt);

@@ -1,6 +1,10 @@
+using Orleans;
+
 namespace OrleansInference.Contracts.Models;
 
 /// <summary>Lifecycle of a model version on a silo.</summary>
+[GenerateSerializer]
+[Alias("oi.ModelVersionState")]
 public enum ModelVersionState
 {
     /// <summary>No sessions exist.</summary>

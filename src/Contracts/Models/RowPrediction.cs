@@ -1,3 +1,6 @@
+using Orleans;
+using Orleans.Concurrency;
+
 namespace OrleansInference.Contracts.Models;
 
 /// <summary>The prediction for one input row.</summary>
@@ -5,4 +8,7 @@ namespace OrleansInference.Contracts.Models;
 /// <param name="Label">The class label, when the model names its classes.</param>
 /// <param name="Confidence">The probability of the predicted class (classifiers only).</param>
 /// <param name="TopK">The best classes in order, when more than one was asked for.</param>
-public sealed record RowPrediction(double Prediction, string? Label, float? Confidence, IReadOnlyList<ClassScore>? TopK);
+[GenerateSerializer]
+[Immutable]
+[Alias("oi.RowPrediction")]
+public sealed record RowPrediction([property: Id(0)] double Prediction, [property: Id(1)] string? Label, [property: Id(2)] float? Confidence, [property: Id(3)] IReadOnlyList<ClassScore>? TopK);

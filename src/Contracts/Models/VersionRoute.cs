@@ -1,9 +1,15 @@
+using Orleans;
+using Orleans.Concurrency;
+
 namespace OrleansInference.Contracts.Models;
 
 /// <summary>The outcome of routing a request: the version to call, or why there is none.</summary>
 /// <param name="Version">The version to call; null when <paramref name="Error"/> is set.</param>
 /// <param name="Error">Why no version can serve, naming the model and version.</param>
-public sealed record VersionRoute(string? Version, string? Error = null)
+[GenerateSerializer]
+[Immutable]
+[Alias("oi.VersionRoute")]
+public sealed record VersionRoute([property: Id(0)] string? Version, [property: Id(1)] string? Error = null)
 {
     /// <summary>True when a version was found.</summary>
     public bool Found => Version is not null;

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans;
 using OrleansInference.Contracts.BatchJobs;
 using OrleansInference.Grains.Catalog;
-using OrleansInference.Grains.Hosting;
 
 namespace OrleansInference.Grains.BatchJobs;
 
@@ -23,6 +23,7 @@ public sealed partial class BatchJobGrain : Grain, IBatchJobGrain
     private readonly BatchJobOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<BatchJobGrain> _logger;
+    private string? _jobId;
     private BatchJobRecord? _record;
     private Task? _run;
     private CancellationTokenSource? _runCancellation;
@@ -47,7 +48,7 @@ public sealed partial class BatchJobGrain : Grain, IBatchJobGrain
         _logger = logger;
     }
 
-    private string JobId => GrainId.Key;
+    private string JobId => _jobId ??= this.GetPrimaryKeyString();
 
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -76,7 +77,7 @@ public sealed partial class BatchJobGrain : Grain, IBatchJobGrain
                 _runCancellation?.Dispose();
                 _runCancellation = new CancellationTokenSource();
                 var token = _runCancellation.Token;
-                _keepAlive ??= RegisterGrainTimer(KeepAliveAsync, TimeSpan.Zero, TimeSpan.FromSeconds(30));
+                _keepAlive ??= this.RegisterGrainTimer(KeepAliveAsync, TimeSpan.Zero, TimeSpan.FromSeconds(30));
                 _run = final ? Task.Run(() => NotifyAsync(token), CancellationToken.None) : Task.Run(() => RunAsync(token), CancellationToken.None);
             }
         }

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans;
 using OrleansInference.Contracts.BatchJobs;
-using OrleansInference.Contracts.Grains;
 
 namespace OrleansInference.Grains.BatchJobs;
 

@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OrleansInference.Contracts.BatchJobs;
-using OrleansInference.Grains.Hosting;
 
 namespace OrleansInference.Grains.BatchJobs;
 
@@ -29,7 +28,6 @@ public static class BatchJobServiceCollectionExtensions
         services.TryAddSingleton<BatchWebhookSender>();
         services.TryAddSingleton<BatchChunkProcessor>();
         services.TryAddSingleton<BatchJobSubmitter>();
-        services.AddGrain<IBatchJobGrain, BatchJobGrain>(static r => new BatchJobGrainReference(r));
         services.AddSingleton<IHostedService, BatchJobResumer>();
         return services;
     }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
+using Orleans;
 using OrleansInference.Contracts.BatchJobs;
-using OrleansInference.Contracts.Grains;
 using OrleansInference.Contracts.Models;
 using OrleansInference.Grains.Catalog;
 using OrleansInference.Grains.Repository;

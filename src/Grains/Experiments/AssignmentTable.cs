@@ -42,7 +42,7 @@ public sealed class AssignmentTable
     }
 
     /// <summary>The bucket of <paramref name="userId"/> in <paramref name="experiment"/>.</summary>
-    public static int BucketOf(string experiment, string userId) => StableHash.Bucket(experiment, userId, Buckets);
+    public static int BucketOf(string experiment, string userId) => Models.StableHash.Bucket(experiment, userId, Buckets);
 
     /// <summary>The variant for <paramref name="userId"/>; per request when null.</summary>
     public VariantAssignment Assign(string? userId)

@@ -84,7 +84,7 @@ public sealed partial class ExperimentGrain
     {
         StopRampTimer();
         var interval = TimeSpan.FromMilliseconds(Math.Min(_options.RampCheckIntervalMs, Math.Max(10, plan.StepDuration.TotalMilliseconds)));
-        _rampTimer = RegisterGrainTimer(EvaluateAsync, interval, interval);
+        _rampTimer = this.RegisterGrainTimer(EvaluateAsync, interval, interval);
     }
 
     private void StopRampTimer()

@@ -1,11 +1,11 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans;
 using OrleansInference.Contracts.Experiments;
 using OrleansInference.Contracts.Models;
 using OrleansInference.Grains.Catalog;
 using OrleansInference.Grains.Experiments.Metrics;
-using OrleansInference.Grains.Hosting;
 
 namespace OrleansInference.Grains.Experiments;
 
@@ -14,7 +14,7 @@ namespace OrleansInference.Grains.Experiments;
 /// per-variant counters, the canary ramp and its guardrails, and shadow counters. Changes take turns; routing and
 /// recording interleave and never wait for a turn.
 /// </summary>
-[CollectionAgeLimit(7 * 24 * 60)]
+[CollectionAgeLimit(Days = 7)] // holds live per-variant counters that a restart would lose
 public sealed partial class ExperimentGrain : Grain, IExperimentGrain
 {
     private readonly ModelCatalog _catalog;
@@ -24,6 +24,7 @@ public sealed partial class ExperimentGrain : Grain, IExperimentGrain
     private readonly TimeProvider _time;
     private readonly ExperimentOptions _options;
     private readonly ILogger<ExperimentGrain> _logger;
+    private string? _id;
     private ShadowCounters _shadow = new();
     private ExperimentInfo? _info;
     private AssignmentTable? _table;
@@ -52,7 +53,7 @@ public sealed partial class ExperimentGrain : Grain, IExperimentGrain
         _logger = logger;
     }
 
-    private string Id => GrainId.Key;
+    private string Id => _id ??= this.GetPrimaryKeyString();
 
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)

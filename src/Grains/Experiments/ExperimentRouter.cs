@@ -1,5 +1,5 @@
+using Orleans;
 using OrleansInference.Contracts.Experiments;
-using OrleansInference.Contracts.Grains;
 
 namespace OrleansInference.Grains.Experiments;
 

@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using OrleansInference.Contracts.Experiments;
-using OrleansInference.Grains.Hosting;
 
 namespace OrleansInference.Grains.Experiments;
 
@@ -28,7 +27,6 @@ public static class ExperimentServiceCollectionExtensions
         services.TryAddSingleton<ShadowDispatcher>();
         services.AddSingleton<IHostedService>(static sp => sp.GetRequiredService<ShadowDispatcher>());
         services.TryAddSingleton<ExperimentRouter>();
-        services.AddGrain<IExperimentGrain, ExperimentGrain>(static r => new ExperimentGrainReference(r));
         return services;
     }
 }

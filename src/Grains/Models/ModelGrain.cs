@@ -1,9 +1,9 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans;
 using OrleansInference.Contracts.Models;
 using OrleansInference.Grains.Catalog;
-using OrleansInference.Grains.Hosting;
 using OrleansInference.Grains.Registry;
 using OrleansInference.Grains.Repository;
 
@@ -13,31 +13,43 @@ namespace OrleansInference.Grains.Models;
 /// Routes a model's requests to versions and switches versions without dropping requests: the new version is
 /// loaded and warmed before the routing snapshot swaps, and versions that stop serving drain after a grace period.
 /// </summary>
-public sealed partial class ModelGrain : Grain, IModelGrain
+[KeepAlive] // holds which versions an operator unloaded, and publishes the silo-local route
+public sealed partial class ModelGrain : Grain, IModelGrain, ILocalModelRouter
 {
     private readonly ModelCatalog _catalog;
+    private readonly LocalServingDirectory _directory;
     private readonly IModelRegistry _registry;
     private readonly TimeProvider _time;
     private readonly ModelGrainOptions _options;
     private readonly ILogger<ModelGrain> _logger;
+    private string? _model;
     private RoutingTable _routing = new(null, null, ImmutableHashSet<string>.Empty);
 
-    public ModelGrain(ModelCatalog catalog, IModelRegistry registry, TimeProvider time, IOptions<ModelGrainOptions> options, ILogger<ModelGrain> logger)
+    public ModelGrain(ModelCatalog catalog, LocalServingDirectory directory, IModelRegistry registry, TimeProvider time, IOptions<ModelGrainOptions> options, ILogger<ModelGrain> logger)
     {
         _catalog = catalog;
+        _directory = directory;
         _registry = registry;
         _time = time;
         _options = options.Value;
         _logger = logger;
     }
 
-    private string Model => GrainId.Key;
-
-    /// <summary>The routing grain of a model stays active: it holds which versions were unloaded by an operator.</summary>
-    protected internal override bool CanBeCollectedWhenIdle => false;
+    private string Model => _model ??= this.GetPrimaryKeyString();
 
     /// <inheritdoc />
-    public override Task OnActivateAsync(CancellationToken cancellationToken) => RefreshAsync(cancellationToken);
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await RefreshAsync(cancellationToken);
+        _directory.Publish(Model, (ILocalModelRouter)this);
+    }
+
+    /// <inheritdoc />
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _directory.Withdraw(Model, (ILocalModelRouter)this);
+        return Task.CompletedTask;
+    }
 
     /// <inheritdoc />
     public ValueTask<VersionRoute> ResolveAsync(string? requestedVersion, string? userId, CancellationToken cancellationToken)
@@ -60,7 +72,7 @@ public sealed partial class ModelGrain : Grain, IModelGrain
         }
         else
         {
-            var bucket = userId is null ? Random.Shared.Next(100) : StableHash.Bucket(Model, userId, 100);
+            var bucket = userId is null ? Random.Shared.Next(100) : Models.StableHash.Bucket(Model, userId, 100);
             version = bucket < deployment.TrafficPercentage ? deployment.Version : deployment.BaselineVersion;
         }
 

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Options;
 using OrleansInference.Contracts.Models;
 using OrleansInference.Grains.Catalog;
 using OrleansInference.Grains.Execution;
-using OrleansInference.Grains.Hosting;
 using OrleansInference.Grains.Registry;
 using OrleansInference.Grains.Repository;
 using OrleansInference.Grains.Telemetry;
@@ -13,7 +12,7 @@ using OrleansInference.OnnxRuntime;
 
 namespace OrleansInference.Grains.Models;
 
-/// <summary>Registers the serving core: repository, registry, catalog, ONNX Runtime runners and the model grains.</summary>
+/// <summary>Registers what the model grains need on a silo: repository, registry, catalog, ONNX Runtime runners and the local serving directory.</summary>
 public static class ModelServiceCollectionExtensions
 {
     /// <summary>
@@ -40,9 +39,8 @@ public static class ModelServiceCollectionExtensions
         services.AddOnnxRuntime();
         services.TryAddSingleton<IModelRunnerFactory, OnnxModelRunnerFactory>();
 
-        services.AddGrainHost();
-        services.AddGrain<IModelGrain, ModelGrain>(static r => new ModelGrainReference(r));
-        services.AddGrain<IModelVersionGrain, ModelVersionGrain>(static r => new ModelVersionGrainReference(r));
+        services.TryAddSingleton<LocalServingDirectory>();
+        services.TryAddSingleton<ILocalServingDirectory>(static sp => sp.GetRequiredService<LocalServingDirectory>());
         return services;
     }
 }

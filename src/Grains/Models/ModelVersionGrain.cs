@@ -1,11 +1,12 @@
 using Microsoft.Extensions.Logging;
+using Orleans;
+using Orleans.Concurrency;
 using OrleansInference.Contracts.Inference;
 using OrleansInference.Contracts.Models;
 using OrleansInference.Grains.Batching;
 using OrleansInference.Grains.Caching;
 using OrleansInference.Grains.Catalog;
 using OrleansInference.Grains.Execution;
-using OrleansInference.Grains.Hosting;
 using OrleansInference.Grains.Monitoring;
 using OrleansInference.Grains.Repository;
 using OrleansInference.Grains.Telemetry;
@@ -17,9 +18,13 @@ namespace OrleansInference.Grains.Models;
 /// through its dynamic batcher. Inference calls interleave; load and unload are serialized by a gate so an
 /// inference call that finds the version unloaded (or draining) waits and loads it on demand.
 /// </summary>
-public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain
+[StatelessWorker(1, removeIdleWorkers: false)] // one owner of the version's sessions and batcher per silo that serves it
+[Reentrant] // inference never waits for a turn; load and unload are serialized by their own gate
+[KeepAlive] // collecting a warm version would unload a serving model and cold-start its next request
+public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain, ILocalModelVersion
 {
     private readonly ModelCatalog _catalog;
+    private readonly LocalServingDirectory _directory;
     private readonly IModelRunnerFactory _runnerFactory;
     private readonly ServingMetrics _metrics;
     private readonly TimeProvider _time;
@@ -32,10 +37,12 @@ public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain
     private DateTimeOffset? _readySince;
     private long _lastInferenceUnixMs;
     private (string Model, string Version)? _keyParts;
+    private string? _key;
 
-    public ModelVersionGrain(ModelCatalog catalog, IModelRunnerFactory runnerFactory, ServingMetrics metrics, TimeProvider time, ILoggerFactory loggerFactory)
+    public ModelVersionGrain(ModelCatalog catalog, LocalServingDirectory directory, IModelRunnerFactory runnerFactory, ServingMetrics metrics, TimeProvider time, ILoggerFactory loggerFactory)
     {
         _catalog = catalog;
+        _directory = directory;
         _runnerFactory = runnerFactory;
         _metrics = metrics;
         _time = time;
@@ -43,10 +50,7 @@ public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain
         _logger = loggerFactory.CreateLogger<ModelVersionGrain>();
     }
 
-    private string Key => GrainId.Key;
-
-    /// <summary>A loaded version stays active while idle: collecting it would unload a serving model and cold-start the next request.</summary>
-    protected internal override bool CanBeCollectedWhenIdle => Volatile.Read(ref _runtime) is null;
+    private string Key => _key ??= this.GetPrimaryKeyString();
 
     /// <inheritdoc />
     public Task<ModelVersionStatus> GetStatusAsync(CancellationToken cancellationToken) => Task.FromResult(Status());
@@ -66,6 +70,8 @@ public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain
         {
             if (_runtime is { } runtime)
             {
+                // Withdrawn first: local callers fall back to grain calls, which wait at the gate and load again.
+                _directory.Withdraw(Key, this);
                 _state = ModelVersionState.Draining;
                 await runtime.DisposeAsync();
                 _runtime = null;
@@ -90,7 +96,6 @@ public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         await UnloadAsync(cancellationToken);
-        _lifecycle.Dispose();
     }
 
     /// <inheritdoc />
@@ -173,6 +178,7 @@ public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain
                 Volatile.Write(ref _runtime, runtime);
                 _readySince = _time.GetUtcNow();
                 _state = ModelVersionState.Ready;
+                _directory.Publish(Key, this);
                 var (model, version) = SplitKey();
                 _metrics.RecordLoaded(model, version, +1);
                 Log.Ready(_logger, Key, runtime.Runner.ExecutionProvider, runtime.Runner.Instances);

@@ -33,6 +33,8 @@ internal sealed class ApiProcess : IAsyncDisposable
         start.ArgumentList.Add(dll);
         start.ArgumentList.Add("--urls=http://127.0.0.1:0");
         start.ArgumentList.Add("--Grpc:Url=");
+        start.ArgumentList.Add("--Orleans:SiloPort=0");
+        start.ArgumentList.Add("--Orleans:GatewayPort=0");
         foreach (var (key, value) in settings)
         {
             start.ArgumentList.Add($"--{key}={value}");

@@ -60,6 +60,8 @@ public sealed class ApiServer : IAsyncDisposable
         {
             "--urls=http://127.0.0.1:0",
             "--Grpc:Url=http://127.0.0.1:0",
+            "--Orleans:SiloPort=0",
+            "--Orleans:GatewayPort=0",
             $"--ModelRepository:RootPath={modelRoot}",
             $"--Registry:SqlitePath={Path.Combine(directory, "registry.db")}",
         };

@@ -1,40 +1,38 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Hosting.Internal;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
+using Orleans;
+using Orleans.Runtime;
+using Orleans.TestingHost;
 using OrleansInference.Contracts.Experiments;
-using OrleansInference.Contracts.Grains;
 using OrleansInference.Grains.Catalog;
 using OrleansInference.Grains.Experiments;
-using OrleansInference.Grains.Hosting;
 using OrleansInference.Grains.Registry;
 using OrleansInference.Grains.Repository;
 
 namespace OrleansInference.Grains.Tests.Experiments;
 
 /// <summary>
-/// A grain host with the experiment grain over the demo model catalog, a SQLite store in <see cref="Folder"/> and a
-/// fake clock. Starting a second harness over the same folder is a restart.
+/// One Orleans silo (TestingHost) with the experiment grain over the demo model catalog, a SQLite store in
+/// <see cref="Folder"/> and a fake clock that drives the grains and their timers (the silo's own maintenance runs on
+/// real time). Starting a second harness over the same folder is a restart.
 /// </summary>
 internal sealed class ExperimentHarness : IAsyncDisposable
 {
-    private readonly ServiceProvider _services;
+    private readonly InProcessTestCluster _cluster;
 
-    private ExperimentHarness(ServiceProvider services, string folder)
+    private ExperimentHarness(InProcessTestCluster cluster, string folder, FakeTimeProvider time)
     {
-        _services = services;
+        _cluster = cluster;
         Folder = folder;
-        Host = services.GetRequiredService<GrainHost>();
-        Factory = services.GetRequiredService<IGrainFactory>();
-        Time = (FakeTimeProvider)services.GetRequiredService<TimeProvider>();
+        Time = time;
     }
 
     public string Folder { get; }
 
-    public GrainHost Host { get; }
-
-    public IGrainFactory Factory { get; }
+    /// <summary>The grain factory of the silo (calls from inside the silo, like the API's co-hosted ones).</summary>
+    public IGrainFactory Factory => _cluster.Silos[0].ServiceProvider.GetRequiredService<IGrainFactory>();
 
     public FakeTimeProvider Time { get; }
 
@@ -46,34 +44,42 @@ internal sealed class ExperimentHarness : IAsyncDisposable
         Directory.CreateDirectory(folder);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ModelRepository:RootPath"] = ModelsRoot(),
+            ["ModelRepository:RootPath"] = RepositoryRoot.Models(),
             ["Registry:SqlitePath"] = Path.Combine(folder, "registry.db"),
             ["Experiments:RampCheckIntervalMs"] = "3600000",
         }).Build();
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton<TimeProvider>(new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)));
-        services.AddSingleton<IHostEnvironment>(new HostingEnvironment { ContentRootPath = folder });
-        services.AddOptions<ModelRepositoryOptions>().Bind(configuration.GetSection(ModelRepositoryOptions.SectionName));
-        services.AddOptions<RegistryOptions>().Bind(configuration.GetSection(RegistryOptions.SectionName));
-        services.AddSingleton<ModelRepository>();
-        services.AddSingleton<IModelRegistry, SqliteModelRegistry>();
-        services.AddSingleton<ModelCatalog>();
-        configure?.Invoke(services);
-        services.AddExperiments(configuration);
-        var provider = services.BuildServiceProvider(validateScopes: true);
-        await provider.GetRequiredService<ModelCatalog>().InitializeAsync(CancellationToken.None);
-        var harness = new ExperimentHarness(provider, folder);
-        await harness.Host.StartAsync(CancellationToken.None);
-        return harness;
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.Options.InitializeClientOnDeploy = false;
+        builder.ConfigureSilo((_, silo) =>
+        {
+            var services = silo.Services;
+            services.AddSingleton<TimeProvider>(time);
+            foreach (var area in SystemClockAreas)
+            {
+                services.AddKeyedSingleton(area, TimeProvider.System);
+            }
+
+            services.AddOptions<ModelRepositoryOptions>().Bind(configuration.GetSection(ModelRepositoryOptions.SectionName));
+            services.AddOptions<RegistryOptions>().Bind(configuration.GetSection(RegistryOptions.SectionName));
+            services.TryAddSingleton<ModelRepository>();
+            services.TryAddSingleton<IModelRegistry, SqliteModelRegistry>();
+            services.TryAddSingleton<ModelCatalog>();
+            configure?.Invoke(services);
+            services.AddExperiments(configuration);
+        });
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        await cluster.Silos[0].ServiceProvider.GetRequiredService<ModelCatalog>().InitializeAsync(CancellationToken.None);
+        return new ExperimentHarness(cluster, folder, time);
     }
 
     public IExperimentGrain Experiment(string id) => Factory.GetGrain<IExperimentGrain>(id);
 
     public async ValueTask DisposeAsync()
     {
-        await Host.StopAsync(CancellationToken.None);
-        await _services.DisposeAsync();
+        await _cluster.StopAllSilosAsync();
+        await _cluster.DisposeAsync();
     }
 
     public void DeleteFolder()
@@ -87,16 +93,10 @@ internal sealed class ExperimentHarness : IAsyncDisposable
         }
     }
 
-    private static string ModelsRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "OrleansInference.sln")))
-            {
-                return Path.Combine(dir.FullName, "models");
-            }
-        }
-
-        throw new InvalidOperationException($"No OrleansInference.sln above {AppContext.BaseDirectory}.");
-    }
+    /// <summary>The silo's own loops (membership, messaging, collection, directory) stay on real time.</summary>
+    private static readonly string[] SystemClockAreas =
+    [
+        TimeProviderNames.Messaging, TimeProviderNames.SystemTimers, TimeProviderNames.Membership,
+        TimeProviderNames.ActivationManagement, TimeProviderNames.GrainDirectory,
+    ];
 }

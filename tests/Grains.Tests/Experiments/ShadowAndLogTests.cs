@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using OrleansInference.Contracts.Experiments;
-using OrleansInference.Contracts.Grains;
 using OrleansInference.Grains.Experiments;
 
 namespace OrleansInference.Grains.Tests.Experiments;
@@ -16,9 +15,10 @@ public sealed class ShadowAndLogTests
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         using var meter = new ExperimentMeter(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         var options = Options.Create(new ExperimentOptions { ShadowQueueCapacity = 2 });
-        using var dispatcher = new ShadowDispatcher(new UnusedGrainFactory(), meter, options, TimeProvider.System, NullLogger<ShadowDispatcher>.Instance);
+        using var dispatcher = new ShadowDispatcher(grains: null!, meter, options, TimeProvider.System, NullLogger<ShadowDispatcher>.Instance);
 
-        // The dispatcher is not started, so nothing drains the queue: two copies fit, the third is dropped.
+        // The dispatcher is not started, so nothing drains the queue (and no grain is called): two copies fit, the third
+        // is dropped.
         Assert.True(dispatcher.TryEnqueue(Work()));
         Assert.True(dispatcher.TryEnqueue(Work()));
         Assert.False(dispatcher.TryEnqueue(Work()));
@@ -41,10 +41,4 @@ public sealed class ShadowAndLogTests
     }
 
     private static ShadowWork Work() => new("e", "m", "2", ArrayPool<float>.Shared.Rent(4), 1, 4, [1.0]);
-
-    private sealed class UnusedGrainFactory : IGrainFactory
-    {
-        public TGrainInterface GetGrain<TGrainInterface>(string primaryKey)
-            where TGrainInterface : IGrainWithStringKey => throw new InvalidOperationException("No grain calls are expected.");
-    }
 }

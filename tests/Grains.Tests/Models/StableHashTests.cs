@@ -1,4 +1,5 @@
 using OrleansInference.Grains.Models;
+using StableHash = OrleansInference.Grains.Models.StableHash;
 
 namespace OrleansInference.Grains.Tests.Models;
 
