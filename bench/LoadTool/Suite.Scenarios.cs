@@ -7,6 +7,7 @@ internal sealed partial class Suite
 {
     private const string Grid = "grid";
     private const string Baseline = "kestrel-baseline";
+    private const string GridGrainCall = "grid-grain-call";
     private static readonly int[] PredictConcurrency = [1, 8, 32, 64, 128];
     private static readonly int[] LargeConcurrency = [1, 4, 16];
     private static readonly int[] WideConcurrency = [4, 16, 64, 128];
@@ -26,7 +27,8 @@ internal sealed partial class Suite
         await LoadRunner.ClosedLoopAsync(requests[BenchRepository.WideName(1)].For(Grid, grid.Endpoint), 4, _options.Seconds(2));
     }
 
-    private async Task<ScenarioResult> RunPredictScenarioAsync(ServerProcess grid, ServerProcess baseline, Dictionary<string, RequestSpec> requests)
+    private async Task<ScenarioResult> RunPredictScenarioAsync(
+        ServerProcess grid, ServerProcess baseline, ServerProcess gridGrainCall, Dictionary<string, RequestSpec> requests)
     {
         Log("Scenario predict-single: breast-cancer v2 MLP, one row of 30 features, POST /api/v1/predict ...");
         var spec = requests[PredictScenario];
@@ -35,6 +37,7 @@ internal sealed partial class Suite
         {
             runs.Add(await ClosedAsync(grid, spec.For(Grid, grid.Endpoint), concurrency, _options.Seconds(4)));
             runs.Add(await ClosedAsync(baseline, spec.For(Baseline, baseline.Endpoint), concurrency, _options.Seconds(4)));
+            runs.Add(await ClosedAsync(gridGrainCall, spec.For(GridGrainCall, gridGrainCall.Endpoint), concurrency, _options.Seconds(4)));
         }
 
         var gridPeak = runs.Where(r => r.System == Grid).Max(r => r.Throughput);

@@ -81,8 +81,14 @@ internal sealed partial class Suite
         await using var baseline = await ServerProcess.StartAsync(
             "serve-baseline", ["--responses", Path.Combine(repository.Root, "responses")], _serverCpus, Path.Combine(repository.Root, "baseline.log"), TimeSpan.FromMinutes(1));
 
+        Log("Starting the grid with a grain call per request (local shortcuts off) ...");
+        await using var gridGrainCall = await ServerProcess.StartAsync(
+            "serve-grid", [.. gridArgs, $"--Registry:SqlitePath={Path.Combine(repository.Root, "registry-grain-call.db")}", "--Api:LocalShortcuts=false"],
+            _serverCpus, Path.Combine(repository.Root, "grid-grain-call.log"), TimeSpan.FromMinutes(5));
+        await LoadRunner.ClosedLoopAsync(requests[PredictScenario].For(GridGrainCall, gridGrainCall.Endpoint), 16, _options.Seconds(15));
+
         await WarmUpAsync(grid, baseline, requests);
-        var predict = await RunPredictScenarioAsync(grid, baseline, requests);
+        var predict = await RunPredictScenarioAsync(grid, baseline, gridGrainCall, requests);
         await RunLargeTensorScenariosAsync(grid, baseline, requests);
         var wide = await RunWideScenarioAsync(grid, requests);
         var curve = await RunBatchCurveAsync(grid, requests, repository.WideModelPath);

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using OrleansInference.Api.Http;
 using OrleansInference.Contracts.Inference;
 using OrleansInference.Contracts.Models;
 
@@ -9,25 +11,34 @@ namespace OrleansInference.Api.Grid;
 /// a grain call, and pooled request buffers are copied into arrays of their own first, since a grain call may copy or
 /// serialize its arguments after the caller has moved on.
 /// </summary>
-internal sealed class GridCalls(IGrainFactory grains, ILocalServingDirectory? local = null)
+internal sealed class GridCalls
 {
+    private readonly IGrainFactory _grains;
+    private readonly ILocalServingDirectory? _local;
+
+    public GridCalls(IGrainFactory grains, IOptions<ApiOptions> options, ILocalServingDirectory? local = null)
+    {
+        _grains = grains;
+        _local = options.Value.LocalShortcuts ? local : null;
+    }
+
     /// <summary>Picks the version of <paramref name="model"/> for one request.</summary>
     public ValueTask<VersionRoute> ResolveAsync(string model, string? requestedVersion, string? userId, CancellationToken cancellationToken) =>
-        local is not null && local.TryGetRouter(model, out var router)
+        _local is not null && _local.TryGetRouter(model, out var router)
             ? router.ResolveAsync(requestedVersion, userId, cancellationToken)
-            : grains.GetGrain<IModelGrain>(model).ResolveAsync(requestedVersion, userId, cancellationToken);
+            : _grains.GetGrain<IModelGrain>(model).ResolveAsync(requestedVersion, userId, cancellationToken);
 
     /// <summary>Predicts on version <paramref name="versionKey"/>; <paramref name="request"/> may hold pooled rows.</summary>
     public ValueTask<PredictResult> PredictAsync(string versionKey, PredictRequest request, CancellationToken cancellationToken) =>
-        local is not null && local.TryGetVersion(versionKey, out var version)
+        _local is not null && _local.TryGetVersion(versionKey, out var version)
             ? version.PredictAsync(request, cancellationToken)
-            : grains.GetGrain<IModelVersionGrain>(versionKey).PredictAsync(request with { Features = request.Features.ToArray() }, cancellationToken);
+            : _grains.GetGrain<IModelVersionGrain>(versionKey).PredictAsync(request with { Features = request.Features.ToArray() }, cancellationToken);
 
     /// <summary>Runs version <paramref name="versionKey"/> on raw tensors; <paramref name="request"/>'s tensors may hold pooled data.</summary>
     public ValueTask<InferenceResult> InferAsync(string versionKey, InferenceRequest request, CancellationToken cancellationToken) =>
-        local is not null && local.TryGetVersion(versionKey, out var version)
+        _local is not null && _local.TryGetVersion(versionKey, out var version)
             ? version.InferAsync(request, cancellationToken)
-            : grains.GetGrain<IModelVersionGrain>(versionKey).InferAsync(request with { Inputs = [.. request.Inputs.Select(Owned)] }, cancellationToken);
+            : _grains.GetGrain<IModelVersionGrain>(versionKey).InferAsync(request with { Inputs = [.. request.Inputs.Select(Owned)] }, cancellationToken);
 
     private static NamedTensor Owned(NamedTensor tensor) => tensor.DataType == TensorDataType.String
         ? new NamedTensor(tensor.Name, tensor.Shape, tensor.Strings!)
