@@ -83,7 +83,7 @@ internal sealed partial class Suite
 
         Log("Starting the grid with a grain call per request (local shortcuts off) ...");
         await using var gridGrainCall = await ServerProcess.StartAsync(
-            "serve-grid", [.. gridArgs, $"--Registry:SqlitePath={Path.Combine(repository.Root, "registry-grain-call.db")}", "--Api:LocalShortcuts=false"],
+            "serve-grid", [.. gridArgs, $"--Registry:SqlitePath={Path.Combine(repository.Root, "registry-grain-call.db")}", "--Models:LocalShortcuts=false"],
             _serverCpus, Path.Combine(repository.Root, "grid-grain-call.log"), TimeSpan.FromMinutes(5));
         await LoadRunner.ClosedLoopAsync(requests[PredictScenario].For(GridGrainCall, gridGrainCall.Endpoint), 16, _options.Seconds(15));
 

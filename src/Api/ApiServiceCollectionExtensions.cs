@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Orleans;
 using OrleansInference.Api.Http;
+using OrleansInference.Contracts.Models;
 
 namespace OrleansInference.Api;
 
@@ -25,7 +27,8 @@ public static class ApiServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton<Grpc.GrpcInferenceService>();
-        services.TryAddSingleton<Grid.GridCalls>();
+        // A co-hosted silo registers its own (with its local serving directory); a pure cluster client calls grains.
+        services.TryAddSingleton(static sp => new GridCalls(sp.GetRequiredService<IGrainFactory>(), local: null));
         services.AddOptions<Security.AuthOptions>().Bind(configuration.GetSection(Security.AuthOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Security.AuthOptions>, Security.AuthOptionsValidator>());
         services.TryAddSingleton<Security.ApiKeyRegistry>();

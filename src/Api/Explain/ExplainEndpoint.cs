@@ -3,7 +3,6 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Orleans;
-using OrleansInference.Api.Grid;
 using OrleansInference.Api.Http;
 using OrleansInference.Api.Predict;
 using OrleansInference.Contracts.Inference;

@@ -2,7 +2,6 @@ using System.Reflection;
 using Google.Protobuf;
 using Microsoft.Extensions.Options;
 using Orleans;
-using OrleansInference.Api.Grid;
 using OrleansInference.Api.Grpc.Protocol;
 using OrleansInference.Api.Health;
 using OrleansInference.Api.Http;

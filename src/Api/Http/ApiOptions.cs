@@ -21,11 +21,4 @@ public sealed class ApiOptions
     /// <summary>Deadline for an inference request when the model's config sets none, in milliseconds. Default 5000.</summary>
     [Range(1, 600_000)]
     public int DefaultDeadlineMs { get; set; } = 5000;
-
-    /// <summary>
-    /// Whether requests reach a model router or a loaded version that this process's silo owns directly (what the
-    /// grain activation published) instead of as a grain message. False sends every inference request as a grain
-    /// call, as a pure cluster client does: for measuring the cost of the hop. Default true.
-    /// </summary>
-    public bool LocalShortcuts { get; set; } = true;
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Orleans;
-using OrleansInference.Api.Grid;
 using OrleansInference.Api.Http;
 using OrleansInference.Contracts.Inference;
 using OrleansInference.Contracts.Models;

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.ObjectPool;
 using Microsoft.Extensions.Options;
-using OrleansInference.Api.Grid;
 using OrleansInference.Api.Http;
 using OrleansInference.Contracts.Inference;
 using OrleansInference.Contracts.Models;

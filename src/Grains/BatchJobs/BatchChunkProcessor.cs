@@ -16,17 +16,18 @@ namespace OrleansInference.Grains.BatchJobs;
 /// scores the valid rows in one call to the model version's large-batch path at offline priority, and writes the
 /// output and errors parts atomically. Transient model statuses (queue full, unavailable, deadline) are retried.
 /// </summary>
-public sealed partial class BatchChunkProcessor(IGrainFactory grains, TimeProvider time, ILogger<BatchChunkProcessor> logger)
+public sealed partial class BatchChunkProcessor(GridCalls grid, TimeProvider time, ILogger<BatchChunkProcessor> logger)
 {
     private const int MaxAttempts = 30;
 
     /// <summary>Lines parsed between yields to the thread pool (about a millisecond of work).</summary>
     private const int YieldEveryLines = 1000;
 
-    /// <summary>Processes <paramref name="chunk"/> and returns its checkpoint once both parts are on disk.</summary>
+    /// <summary>Processes <paramref name="work"/> and returns its checkpoint once both parts are on disk.</summary>
     public async Task<ChunkCheckpoint> ProcessAsync(
-        BatchJobRecord job, CatalogEntry entry, IBatchRowParser parser, SafeFileHandle input, BatchChunk chunk, string workDirectory, CancellationToken cancellationToken)
+        BatchChunkWork work, CatalogEntry entry, IBatchRowParser parser, SafeFileHandle input, string workDirectory, CancellationToken cancellationToken)
     {
+        var chunk = work.Chunk;
         var columns = entry.Vectorizer.Columns;
         var bytes = ArrayPool<byte>.Shared.Rent(Math.Max(1, chunk.Length));
         var features = ArrayPool<float>.Shared.Rent(Math.Max(1, chunk.Rows * columns));
@@ -41,7 +42,7 @@ public sealed partial class BatchChunkProcessor(IGrainFactory grains, TimeProvid
                 var n = await RandomAccess.ReadAsync(input, bytes.AsMemory(read, chunk.Length - read), chunk.Offset + read, cancellationToken);
                 if (n == 0)
                 {
-                    throw new BatchJobException($"Input '{job.InputPath}' is shorter than when the job was planned; it changed while the job ran.");
+                    throw new BatchJobException($"Input '{work.InputPath}' is shorter than when the job was planned; it changed while the job ran.");
                 }
 
                 read += n;
@@ -57,21 +58,21 @@ public sealed partial class BatchChunkProcessor(IGrainFactory grains, TimeProvid
                     await Task.Yield();
                 }
 
-                ParseSlice(parser, job.OutputFormat, chunk, bytes, features, rowIds, columns, errors, ref parsed);
+                ParseSlice(parser, work.OutputFormat, chunk, bytes, features, rowIds, columns, errors, ref parsed);
             }
 
             var (records, valid, rejected) = (parsed.Records, parsed.Valid, parsed.Rejected);
             if (records != chunk.Rows)
             {
-                throw new BatchJobException($"Chunk {chunk.Index} of input '{job.InputPath}' holds {records} records, not the {chunk.Rows} planned; the file changed while the job ran.");
+                throw new BatchJobException($"Chunk {chunk.Index} of input '{work.InputPath}' holds {records} records, not the {chunk.Rows} planned; the file changed while the job ran.");
             }
 
             if (valid > 0)
             {
-                var predictions = await PredictAsync(job, entry, features.AsMemory(0, valid * columns), valid, chunk.Index, cancellationToken);
+                var predictions = await PredictAsync(work.JobId, entry, features.AsMemory(0, valid * columns), valid, chunk.Index, cancellationToken);
                 for (var i = 0; i < valid; i++)
                 {
-                    BatchOutputFormatter.WritePrediction(output, job.OutputFormat, rowIds[i], predictions[i]);
+                    BatchOutputFormatter.WritePrediction(output, work.OutputFormat, rowIds[i], predictions[i]);
                 }
             }
 
@@ -141,14 +142,13 @@ public sealed partial class BatchChunkProcessor(IGrainFactory grains, TimeProvid
     }
 
     private async Task<IReadOnlyList<RowPrediction>> PredictAsync(
-        BatchJobRecord job, CatalogEntry entry, ReadOnlyMemory<float> features, int rows, int chunk, CancellationToken cancellationToken)
+        string jobId, CatalogEntry entry, ReadOnlyMemory<float> features, int rows, int chunk, CancellationToken cancellationToken)
     {
         var key = ModelKeys.VersionKey(entry.Name, entry.Version);
-        var grain = grains.GetGrain<IModelVersionGrain>(key);
         for (var attempt = 1; ; attempt++)
         {
             var deadline = time.GetUtcNow().AddMinutes(5);
-            var result = await grain.PredictAsync(new PredictRequest(features, rows, entry.Vectorizer.Columns, RequestPriority.Offline, deadline), cancellationToken);
+            var result = await grid.PredictAsync(key, new PredictRequest(features, rows, entry.Vectorizer.Columns, RequestPriority.Offline, deadline), cancellationToken);
             switch (result.Status)
             {
                 case InferenceStatus.Ok when result.Rows is { } predictions && predictions.Count == rows:
@@ -156,12 +156,12 @@ public sealed partial class BatchChunkProcessor(IGrainFactory grains, TimeProvid
                 case InferenceStatus.QueueFull or InferenceStatus.Unavailable or InferenceStatus.DeadlineExceeded when attempt < MaxAttempts:
                     var wait = result.RetryAfter ?? TimeSpan.FromMilliseconds(200);
                     wait = TimeSpan.FromMilliseconds(Math.Clamp(wait.TotalMilliseconds, 50, 5000));
-                    Log.Retrying(logger, job.Id, chunk, key, result.Status, wait);
+                    Log.Retrying(logger, jobId, chunk, key, result.Status, wait);
                     await Task.Delay(wait, time, cancellationToken);
                     break;
                 case InferenceStatus.Cancelled:
                     cancellationToken.ThrowIfCancellationRequested();
-                    throw new OperationCanceledException($"Scoring chunk {chunk} of batch job '{job.Id}' was cancelled.");
+                    throw new OperationCanceledException($"Scoring chunk {chunk} of batch job '{jobId}' was cancelled.");
                 default:
                     throw new BatchJobException($"Model '{key}' failed on chunk {chunk} ({result.Status}): {result.Error ?? "no predictions returned"}");
             }

@@ -1,3 +1,5 @@
+using OrleansInference.Contracts.BatchJobs;
+
 namespace OrleansInference.Grains.BatchJobs;
 
 /// <summary>How an input file splits into chunks. Deterministic for an unchanged file, so a resumed job finds the same chunks.</summary>

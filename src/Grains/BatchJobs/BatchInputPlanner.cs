@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using OrleansInference.Contracts.BatchJobs;
 
 namespace OrleansInference.Grains.BatchJobs;
 

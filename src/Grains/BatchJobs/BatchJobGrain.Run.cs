@@ -26,7 +26,8 @@ public sealed partial class BatchJobGrain
                 throw new BatchJobException($"Input '{job.InputPath}' could not be read: {ex.Message}", ex);
             }
 
-            var parser = CreateParser(job, entry, plan);
+            // The header is checked here, so a job whose columns do not fit the model fails before any chunk runs.
+            _ = CreateParser(job.InputFormat, plan.Header, entry, job.Model);
             var now = _time.GetUtcNow();
             await _store.MarkRunningAsync(job.Id, plan.RowsTotal, plan.Chunks.Count, now, cancellationToken);
             job = job with { State = BatchJobState.Running, RowsTotal = plan.RowsTotal, ChunksTotal = plan.Chunks.Count, StartedAt = job.StartedAt ?? now };
@@ -39,20 +40,20 @@ public sealed partial class BatchJobGrain
             Log.Running(_logger, job.Id, job.Model, job.Version, plan.RowsTotal, plan.Chunks.Count, pending.Count);
             CheckErrorBudget(job);
 
+            // Chunks fan out to chunk grains, at most MaxParallelChunks at a time; each checkpoint is durable before the
+            // next chunk's call, and a chunk whose call did not return is scored again on resume.
             var workDirectory = _paths.WorkDirectory(job.Id);
-            using (var input = File.OpenHandle(job.InputPath, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous))
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelChunks, CancellationToken = cancellationToken };
+            await Parallel.ForEachAsync(pending, parallel, async (chunk, ct) =>
             {
-                var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelChunks, CancellationToken = cancellationToken };
-                await Parallel.ForEachAsync(pending, parallel, async (chunk, ct) =>
-                {
-                    var checkpoint = await _processor.ProcessAsync(job, entry, parser, input, chunk, workDirectory, ct);
-                    await _store.CheckpointAsync(job.Id, checkpoint, ct);
-                    Interlocked.Add(ref _rowsDone, checkpoint.Rows);
-                    Interlocked.Add(ref _errors, checkpoint.Errors);
-                    Interlocked.Increment(ref _chunksDone);
-                    CheckErrorBudget(job);
-                });
-            }
+                var work = new BatchChunkWork(job.Id, job.Model, job.Version, job.InputPath, job.InputFormat, job.OutputFormat, plan.Header, chunk);
+                var checkpoint = await GrainFactory.GetGrain<IBatchChunkGrain>($"{job.Id}/{chunk.Index}").ProcessAsync(work, ct);
+                await _store.CheckpointAsync(job.Id, checkpoint, ct);
+                Interlocked.Add(ref _rowsDone, checkpoint.Rows);
+                Interlocked.Add(ref _errors, checkpoint.Errors);
+                Interlocked.Increment(ref _chunksDone);
+                CheckErrorBudget(job);
+            });
 
             await BatchOutputMerger.MergeAsync(job, workDirectory, plan.Chunks.Count, cancellationToken);
             await FinishAsync(BatchJobState.Succeeded, null, cancellationToken);
@@ -113,14 +114,15 @@ public sealed partial class BatchJobGrain
         }
     }
 
-    private static IBatchRowParser CreateParser(BatchJobRecord job, CatalogEntry entry, BatchInputPlan plan)
+    /// <summary>The row parser of a job's input: JSON Lines, or CSV with the columns its header names.</summary>
+    internal static IBatchRowParser CreateParser(BatchJobFormat inputFormat, string? csvHeader, CatalogEntry entry, string model)
     {
-        if (job.InputFormat == BatchJobFormat.JsonLines)
+        if (inputFormat == BatchJobFormat.JsonLines)
         {
             return new JsonLinesRowParser(entry.Vectorizer);
         }
 
-        return CsvRowParser.Create(plan.Header!, entry.Vectorizer, job.Model, out var error) ?? throw new BatchJobException(error!);
+        return CsvRowParser.Create(csvHeader!, entry.Vectorizer, model, out var error) ?? throw new BatchJobException(error!);
     }
 
     private void CheckErrorBudget(BatchJobRecord job)

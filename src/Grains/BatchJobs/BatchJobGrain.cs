@@ -18,7 +18,6 @@ public sealed partial class BatchJobGrain : Grain, IBatchJobGrain
     private readonly BatchJobStore _store;
     private readonly BatchJobPaths _paths;
     private readonly ModelCatalog _catalog;
-    private readonly BatchChunkProcessor _processor;
     private readonly BatchWebhookSender _webhooks;
     private readonly BatchJobOptions _options;
     private readonly TimeProvider _time;
@@ -35,13 +34,12 @@ public sealed partial class BatchJobGrain : Grain, IBatchJobGrain
     private long _runStartTimestamp;
 
     public BatchJobGrain(
-        BatchJobStore store, BatchJobPaths paths, ModelCatalog catalog, BatchChunkProcessor processor, BatchWebhookSender webhooks,
+        BatchJobStore store, BatchJobPaths paths, ModelCatalog catalog, BatchWebhookSender webhooks,
         IOptions<BatchJobOptions> options, TimeProvider time, ILogger<BatchJobGrain> logger)
     {
         _store = store;
         _paths = paths;
         _catalog = catalog;
-        _processor = processor;
         _webhooks = webhooks;
         _options = options.Value;
         _time = time;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OrleansInference.Contracts.BatchJobs;
+using OrleansInference.Grains.Models;
 
 namespace OrleansInference.Grains.BatchJobs;
 
@@ -26,6 +27,7 @@ public static class BatchJobServiceCollectionExtensions
         services.TryAddSingleton<BatchJobStore>();
         services.TryAddSingleton<CallbackAddressPolicy>();
         services.TryAddSingleton<BatchWebhookSender>();
+        services.AddGridCalls();
         services.TryAddSingleton<BatchChunkProcessor>();
         services.TryAddSingleton<BatchJobSubmitter>();
         services.AddSingleton<IHostedService, BatchJobResumer>();

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using OrleansInference.Contracts.Experiments;
+using OrleansInference.Grains.Models;
 
 namespace OrleansInference.Grains.Experiments;
 
@@ -24,6 +25,7 @@ public static class ExperimentServiceCollectionExtensions
         services.TryAddSingleton<ExperimentDirectory>();
         services.TryAddSingleton<ExperimentMeter>();
         services.TryAddSingleton<PredictionLog>();
+        services.AddGridCalls();
         services.TryAddSingleton<ShadowDispatcher>();
         services.AddSingleton<IHostedService>(static sp => sp.GetRequiredService<ShadowDispatcher>());
         services.TryAddSingleton<ExperimentRouter>();

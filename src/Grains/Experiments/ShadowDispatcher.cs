@@ -21,14 +21,16 @@ public sealed partial class ShadowDispatcher : BackgroundService
 {
     private readonly Channel<ShadowWork> _queue;
     private readonly IGrainFactory _grains;
+    private readonly GridCalls _grid;
     private readonly ExperimentMeter _meter;
     private readonly ExperimentOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<ShadowDispatcher> _logger;
 
-    public ShadowDispatcher(IGrainFactory grains, ExperimentMeter meter, IOptions<ExperimentOptions> options, TimeProvider time, ILogger<ShadowDispatcher> logger)
+    public ShadowDispatcher(IGrainFactory grains, GridCalls grid, ExperimentMeter meter, IOptions<ExperimentOptions> options, TimeProvider time, ILogger<ShadowDispatcher> logger)
     {
         _grains = grains;
+        _grid = grid;
         _meter = meter;
         _options = options.Value;
         _time = time;
@@ -79,7 +81,7 @@ public sealed partial class ShadowDispatcher : BackgroundService
         {
             var deadline = _time.GetUtcNow().AddMilliseconds(_options.ShadowTimeoutMs);
             var request = new PredictRequest(work.Features.AsMemory(0, work.Rows * work.Columns), work.Rows, work.Columns, RequestPriority.Offline, deadline);
-            var result = await _grains.GetGrain<IModelVersionGrain>(ModelKeys.VersionKey(work.Model, work.Version)).PredictAsync(request, stoppingToken);
+            var result = await _grid.PredictAsync(ModelKeys.VersionKey(work.Model, work.Version), request, stoppingToken);
             var latency = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             if (result.Status != InferenceStatus.Ok || result.Rows is null || result.Rows.Count != work.Rows)
             {

@@ -14,4 +14,11 @@ public sealed class ModelGrainOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan DrainGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Whether requests on this silo's process reach a model router or a loaded version that this silo owns directly
+    /// (what the grain activation published) rather than as a grain message. False sends every inference call as a
+    /// grain call, as a pure cluster client does: for measuring the cost of the hop. Default true.
+    /// </summary>
+    public bool LocalShortcuts { get; set; } = true;
 }

@@ -39,8 +39,23 @@ public static class ModelServiceCollectionExtensions
         services.AddOnnxRuntime();
         services.TryAddSingleton<IModelRunnerFactory, OnnxModelRunnerFactory>();
 
+        services.AddGridCalls();
+        return services;
+    }
+
+    /// <summary>
+    /// Adds the silo's <see cref="LocalServingDirectory"/> (as <see cref="ILocalServingDirectory"/> too) and the
+    /// <see cref="GridCalls"/> that use it unless <see cref="ModelGrainOptions.LocalShortcuts"/> is off. Safe to call repeatedly.
+    /// </summary>
+    public static IServiceCollection AddGridCalls(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<ModelGrainOptions>();
         services.TryAddSingleton<LocalServingDirectory>();
         services.TryAddSingleton<ILocalServingDirectory>(static sp => sp.GetRequiredService<LocalServingDirectory>());
+        services.TryAddSingleton(static sp => new GridCalls(
+            sp.GetRequiredService<IGrainFactory>(),
+            sp.GetRequiredService<IOptions<ModelGrainOptions>>().Value.LocalShortcuts ? sp.GetRequiredService<LocalServingDirectory>() : null));
         return services;
     }
 }

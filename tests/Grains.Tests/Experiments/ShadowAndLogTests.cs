@@ -15,7 +15,7 @@ public sealed class ShadowAndLogTests
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         using var meter = new ExperimentMeter(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         var options = Options.Create(new ExperimentOptions { ShadowQueueCapacity = 2 });
-        using var dispatcher = new ShadowDispatcher(grains: null!, meter, options, TimeProvider.System, NullLogger<ShadowDispatcher>.Instance);
+        using var dispatcher = new ShadowDispatcher(grains: null!, grid: null!, meter, options, TimeProvider.System, NullLogger<ShadowDispatcher>.Instance);
 
         // The dispatcher is not started, so nothing drains the queue (and no grain is called): two copies fit, the third
         // is dropped.

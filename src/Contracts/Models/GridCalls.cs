@@ -1,25 +1,25 @@
-using Microsoft.Extensions.Options;
-using OrleansInference.Api.Http;
 using OrleansInference.Contracts.Inference;
-using OrleansInference.Contracts.Models;
 
-namespace OrleansInference.Api.Grid;
+namespace OrleansInference.Contracts.Models;
 
 /// <summary>
-/// The request path's calls into the grid. Where this process hosts the silo that owns a model's router or a loaded
-/// version, the call goes straight to what that grain activation published (no grain message, no copy); otherwise it is
-/// a grain call, and pooled request buffers are copied into arrays of their own first, since a grain call may copy or
-/// serialize its arguments after the caller has moved on.
+/// The request path's calls into the grid, for every caller (the API, batch chunks, shadow traffic). Where this
+/// process hosts the silo whose grain activation owns a model's router or a loaded version, the call goes straight to
+/// what that activation published in the <see cref="ILocalServingDirectory"/> (no grain message, no copy); otherwise it
+/// is a grain call, and pooled request buffers are first copied into arrays of their own, since a grain call may copy
+/// or serialize its arguments after the caller has moved on.
 /// </summary>
-internal sealed class GridCalls
+public sealed class GridCalls
 {
     private readonly IGrainFactory _grains;
     private readonly ILocalServingDirectory? _local;
 
-    public GridCalls(IGrainFactory grains, IOptions<ApiOptions> options, ILocalServingDirectory? local = null)
+    /// <param name="grains">The silo's or the cluster client's grain factory.</param>
+    /// <param name="local">The silo's directory; null on a pure cluster client, or to send every call as a grain message.</param>
+    public GridCalls(IGrainFactory grains, ILocalServingDirectory? local)
     {
         _grains = grains;
-        _local = options.Value.LocalShortcuts ? local : null;
+        _local = local;
     }
 
     /// <summary>Picks the version of <paramref name="model"/> for one request.</summary>
