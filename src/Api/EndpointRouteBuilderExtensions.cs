@@ -53,6 +53,8 @@ public static class EndpointRouteBuilderExtensions
         if (app.Services.GetRequiredService<IOptions<SiloEndpointOptions>>().Value.Dashboard)
         {
             // Orleans' own dashboard: silos, grains and call rates, for operators (admin role when keys are configured).
+            // The page fetches its scripts and polls its JSON relative to /dashboard/, so /dashboard answers a
+            // permanent redirect to /dashboard/ (behind the same access control as the page).
             app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAccess(ApiAccess.Admin);
         }
 
