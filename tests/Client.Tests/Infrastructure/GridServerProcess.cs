@@ -92,11 +92,16 @@ internal sealed class GridServerProcess : IAsyncDisposable
 
                 if (DateTime.UtcNow > until)
                 {
-                    throw new TimeoutException($"The API process did not become ready within {StartTimeout.TotalSeconds} s. Output:\n{output}");
+                    throw new TimeoutException($"The API process did not become ready within {StartTimeout.TotalSeconds} s.");
                 }
 
                 await Task.Delay(100);
             }
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or HttpRequestException)
+        {
+            await server.DisposeAsync();
+            throw new InvalidOperationException($"The API process did not start: {e.Message}\nOutput:\n{output}", e);
         }
         catch
         {
