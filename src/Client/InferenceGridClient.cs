@@ -1,0 +1,186 @@
+using OrleansInference.Contracts.BatchJobs;
+using OrleansInference.Contracts.Experiments;
+using OrleansInference.Contracts.Inference;
+using OrleansInference.Contracts.Models;
+
+namespace OrleansInference.Client;
+
+/// <summary>
+/// Typed calls into the grid for .NET services: predictions and raw inference routed like the server routes them, a
+/// version's status, experiments and batch jobs. Registered as a singleton by
+/// <see cref="InferenceClientHostingExtensions.AddInferenceClient"/>; safe to use from any thread once the host started.
+/// </summary>
+/// <remarks>
+/// Input the caller or the model rejects throws <see cref="ArgumentException"/> naming what was wrong. Every other
+/// outcome of a prediction (no such model or version, queue full, version unavailable, deadline) comes back as the
+/// result's <see cref="PredictResult.Status"/> with its <see cref="PredictResult.Error"/>.
+/// </remarks>
+public sealed class InferenceGridClient
+{
+    private readonly IGrainFactory _grains;
+
+    /// <summary>Creates the facade over a connected cluster client's grain factory.</summary>
+    public InferenceGridClient(IGrainFactory grains)
+    {
+        ArgumentNullException.ThrowIfNull(grains);
+        _grains = grains;
+    }
+
+    /// <summary>
+    /// Predicts one row of raw feature values (in the model's feature order, not standardized). The version is
+    /// <paramref name="version"/> when given, otherwise the one the model's deployment picks for <paramref name="userId"/>.
+    /// </summary>
+    /// <param name="model">The model's name, for example <c>breast-cancer</c>.</param>
+    /// <param name="row">One row of feature values.</param>
+    /// <param name="version">A version to call; null lets the deployment decide.</param>
+    /// <param name="userId">Keeps a user on one version while traffic is split; null picks per request.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The prediction of the row, or the status that prevented it.</returns>
+    /// <exception cref="ArgumentException">The model name, version or row is malformed, or the model rejected the row.</exception>
+    public Task<PredictResult> PredictAsync(string model, float[] row, string? version = null, string? userId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return PredictAsync(model, [row], version, userId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Predicts rows of raw feature values (each in the model's feature order, not standardized) in one request. The
+    /// version is <paramref name="version"/> when given, otherwise the one the model's deployment picks for
+    /// <paramref name="userId"/>.
+    /// </summary>
+    /// <param name="model">The model's name, for example <c>breast-cancer</c>.</param>
+    /// <param name="rows">The rows; every row has the same number of values.</param>
+    /// <param name="version">A version to call; null lets the deployment decide.</param>
+    /// <param name="userId">Keeps a user on one version while traffic is split; null picks per request.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>One prediction per row in input order, or the status that prevented them.</returns>
+    /// <exception cref="ArgumentException">The model name, version or rows are malformed, or the model rejected the rows.</exception>
+    public async Task<PredictResult> PredictAsync(string model, float[][] rows, string? version = null, string? userId = null, CancellationToken cancellationToken = default)
+    {
+        GrainKeys.ThrowIfInvalidModel(model);
+        GrainKeys.ThrowIfInvalidVersion(version);
+        var features = FeatureRows.Flatten(rows, out var columns);
+        var route = await _grains.GetGrain<IModelGrain>(model).ResolveAsync(version, userId, cancellationToken);
+        if (!route.Found)
+        {
+            return new PredictResult(InferenceStatus.NotFound, model, version ?? "", Error: route.Error ?? $"Model '{model}' has no version to serve the request.");
+        }
+
+        var request = new PredictRequest(features, rows.Length, columns);
+        var result = await _grains.GetGrain<IModelVersionGrain>(GrainKeys.Version(model, route.Version!)).PredictAsync(request, cancellationToken);
+        if (result.Status == InferenceStatus.InvalidInput)
+        {
+            throw new ArgumentException(result.Error ?? $"Model '{model}/{route.Version}' rejected the rows.", nameof(rows));
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Runs a model on raw tensors (KServe v2 semantics: no preprocessing or postprocessing; inputs are already
+    /// standardized). The version is <paramref name="version"/> when given, otherwise the one the deployment picks.
+    /// </summary>
+    /// <param name="model">The model's name.</param>
+    /// <param name="version">A version to call; null lets the deployment decide.</param>
+    /// <param name="inputs">The model's input tensors by name; the outermost dimension is the batch.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Every output of the model, or the status that prevented them.</returns>
+    /// <exception cref="ArgumentException">The model name, version or inputs are malformed, or the model rejected the inputs.</exception>
+    public async Task<InferenceResult> InferAsync(string model, string? version, IReadOnlyList<NamedTensor> inputs, CancellationToken cancellationToken = default)
+    {
+        GrainKeys.ThrowIfInvalidModel(model);
+        GrainKeys.ThrowIfInvalidVersion(version);
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.Count == 0)
+        {
+            throw new ArgumentException("No input tensors were given; pass every input the model declares.", nameof(inputs));
+        }
+
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            if (inputs[i] is null)
+            {
+                throw new ArgumentException($"Input tensor {i} is null.", nameof(inputs));
+            }
+        }
+
+        var route = await _grains.GetGrain<IModelGrain>(model).ResolveAsync(version, null, cancellationToken);
+        if (!route.Found)
+        {
+            return new InferenceResult(InferenceStatus.NotFound, model, version ?? "", Error: route.Error ?? $"Model '{model}' has no version to serve the request.");
+        }
+
+        var result = await _grains.GetGrain<IModelVersionGrain>(GrainKeys.Version(model, route.Version!)).InferAsync(new InferenceRequest(null, inputs), cancellationToken);
+        if (result.Status == InferenceStatus.InvalidInput)
+        {
+            throw new ArgumentException(result.Error ?? $"Model '{model}/{route.Version}' rejected the inputs.", nameof(inputs));
+        }
+
+        return result;
+    }
+
+    /// <summary>The state of one model version on the silo that hosts it (Ready, Loading, Failed…); does not load it.</summary>
+    /// <param name="model">The model's name.</param>
+    /// <param name="version">The version, for example <c>2</c>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public Task<ModelVersionStatus> GetVersionStatusAsync(string model, string version, CancellationToken cancellationToken = default)
+    {
+        GrainKeys.ThrowIfInvalidModel(model);
+        ArgumentNullException.ThrowIfNull(version);
+        GrainKeys.ThrowIfInvalidVersion(version);
+        return _grains.GetGrain<IModelVersionGrain>(GrainKeys.Version(model, version)).GetStatusAsync(cancellationToken);
+    }
+
+    /// <summary>An experiment's definition and state; null when no experiment has this id.</summary>
+    /// <param name="experimentId">The experiment's id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public Task<ExperimentInfo?> GetExperimentAsync(string experimentId, CancellationToken cancellationToken = default)
+    {
+        GrainKeys.ThrowIfInvalidId(experimentId, nameof(experimentId));
+        return _grains.GetGrain<IExperimentGrain>(experimentId).GetAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The variant (and model version) an experiment assigns to <paramref name="userId"/>, sticky per user; null when
+    /// the experiment does not exist or no longer routes traffic.
+    /// </summary>
+    /// <param name="experimentId">The experiment's id.</param>
+    /// <param name="userId">The user; null assigns per request.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<VariantAssignment?> AssignAsync(string experimentId, string? userId, CancellationToken cancellationToken = default)
+    {
+        GrainKeys.ThrowIfInvalidId(experimentId, nameof(experimentId));
+        return await _grains.GetGrain<IExperimentGrain>(experimentId).AssignAsync(userId, cancellationToken);
+    }
+
+    /// <summary>Per-variant metrics, shadow agreement, alerts and significance against the baseline.</summary>
+    /// <param name="experimentId">The experiment's id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="ExperimentException">No experiment has this id (<see cref="ExperimentErrorKind.NotFound"/>).</exception>
+    public Task<ExperimentMetrics> GetExperimentMetricsAsync(string experimentId, CancellationToken cancellationToken = default)
+    {
+        GrainKeys.ThrowIfInvalidId(experimentId, nameof(experimentId));
+        return _grains.GetGrain<IExperimentGrain>(experimentId).GetMetricsAsync(cancellationToken);
+    }
+
+    /// <summary>A batch job's progress; null when no job has this id.</summary>
+    /// <param name="jobId">The job's id, as the submission answered it.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public Task<BatchJobStatus?> GetBatchJobStatusAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        GrainKeys.ThrowIfInvalidId(jobId, nameof(jobId));
+        return _grains.GetGrain<IBatchJobGrain>(jobId).GetStatusAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Cancels a batch job: its workers stop and partial output is discarded. A finished job comes back unchanged;
+    /// null when no job has this id.
+    /// </summary>
+    /// <param name="jobId">The job's id, as the submission answered it.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public Task<BatchJobStatus?> CancelBatchJobAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        GrainKeys.ThrowIfInvalidId(jobId, nameof(jobId));
+        return _grains.GetGrain<IBatchJobGrain>(jobId).CancelAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,134 @@
+using System.Diagnostics;
+
+namespace OrleansInference.Client.Tests.Infrastructure;
+
+/// <summary>
+/// The built API (<c>OrleansInference.Api.dll</c>) with its co-hosted silo as a child process: HTTP on a port the OS
+/// picks, no gRPC listener, silo and gateway on free 127.0.0.1 ports chosen up front (a client must be told the gateway),
+/// and a private temp folder for the models, the registry and the batch folders.
+/// </summary>
+internal sealed class GridServerProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+
+    private readonly Process _process;
+    private readonly ProcessOutput _output;
+
+    private GridServerProcess(Process process, ProcessOutput output, string root, int gatewayPort)
+    {
+        _process = process;
+        _output = output;
+        Root = root;
+        GatewayPort = gatewayPort;
+    }
+
+    /// <summary>The server's private folder.</summary>
+    public string Root { get; }
+
+    /// <summary>The silo's gateway port on 127.0.0.1.</summary>
+    public int GatewayPort { get; }
+
+    /// <summary>What the server wrote last, for failure messages.</summary>
+    public string Output => _output.ToString();
+
+    /// <summary>Starts the server and returns once it listens and <c>/ready</c> answers 200 (every serving version warm).</summary>
+    public static async Task<GridServerProcess> StartAsync()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "oi-client-" + Guid.NewGuid().ToString("N"));
+        RepositoryPaths.CopyDirectory(RepositoryPaths.Models, Path.Combine(root, "models"));
+        var ports = LoopbackPorts.Free(2);
+        var dll = Path.Combine(AppContext.BaseDirectory, "OrleansInference.Api.dll");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(dll);
+        start.ArgumentList.Add("--urls=http://127.0.0.1:0");
+        start.ArgumentList.Add("--Grpc:Url=");
+        start.ArgumentList.Add($"--Orleans:SiloPort={ports[0]}");
+        start.ArgumentList.Add($"--Orleans:GatewayPort={ports[1]}");
+        start.ArgumentList.Add($"--ModelRepository:RootPath={Path.Combine(root, "models")}");
+        start.ArgumentList.Add($"--Registry:SqlitePath={Path.Combine(root, "registry.db")}");
+        start.ArgumentList.Add($"--BatchJobs:DataRoot={Path.Combine(root, "batch", "input")}");
+        start.ArgumentList.Add($"--BatchJobs:OutputRoot={Path.Combine(root, "batch", "output")}");
+        start.ArgumentList.Add($"--BatchJobs:StateRoot={Path.Combine(root, "batch", "state")}");
+
+        var output = new ProcessOutput();
+        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start dotnet {dll}.");
+        var server = new GridServerProcess(process, output, root, ports[1]);
+        process.OutputDataReceived += (_, e) =>
+        {
+            output.Add(e.Data);
+            const string marker = "Now listening on: ";
+            var at = e.Data?.IndexOf(marker, StringComparison.Ordinal) ?? -1;
+            if (at >= 0)
+            {
+                listening.TrySetResult(new Uri(e.Data![(at + marker.Length)..].Trim() + "/"));
+            }
+        };
+        process.ErrorDataReceived += (_, e) => output.Add(e.Data);
+        process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException($"The API process exited with {process.ExitCode} before listening."));
+        process.EnableRaisingEvents = true;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            var until = DateTime.UtcNow + StartTimeout;
+            var address = await listening.Task.WaitAsync(StartTimeout);
+            using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
+            while (true)
+            {
+                using (var ready = await http.GetAsync("ready"))
+                {
+                    if (ready.IsSuccessStatusCode)
+                    {
+                        return server;
+                    }
+                }
+
+                if (DateTime.UtcNow > until)
+                {
+                    throw new TimeoutException($"The API process did not become ready within {StartTimeout.TotalSeconds} s.");
+                }
+
+                await Task.Delay(100);
+            }
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or HttpRequestException)
+        {
+            await server.DisposeAsync();
+            throw new InvalidOperationException($"The API process did not start: {e.Message}\nOutput:\n{output}", e);
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Kills the process and deletes its folder.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
