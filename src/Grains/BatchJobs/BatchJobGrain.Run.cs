@@ -47,7 +47,7 @@ public sealed partial class BatchJobGrain
             await Parallel.ForEachAsync(pending, parallel, async (chunk, ct) =>
             {
                 var work = new BatchChunkWork(job.Id, job.Model, job.Version, job.InputPath, job.InputFormat, job.OutputFormat, plan.Header, chunk);
-                var checkpoint = await GrainFactory.GetGrain<IBatchChunkGrain>($"{job.Id}/{chunk.Index}").ProcessAsync(work, ct);
+                var checkpoint = await _grains.GetGrain<IBatchChunkGrain>($"{job.Id}/{chunk.Index}").ProcessAsync(work, ct);
                 await _store.CheckpointAsync(job.Id, checkpoint, ct);
                 Interlocked.Add(ref _rowsDone, checkpoint.Rows);
                 Interlocked.Add(ref _errors, checkpoint.Errors);

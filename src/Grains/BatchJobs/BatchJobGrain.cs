@@ -9,13 +9,15 @@ namespace OrleansInference.Grains.BatchJobs;
 
 /// <summary>
 /// One batch job (key: job id). The store holds the job's definition, outcome and chunk checkpoints; this activation
-/// runs the job in the background (not as a turn, so status reads and cancellation are never blocked by it) and keeps
+/// runs the job in the background (not as a turn, so status reads and cancellation are never blocked by it: the job's
+/// own calls to its chunk grains never wait for this activation's turn, which is why it needs no reentrancy) and keeps
 /// itself from idle collection while it runs. Deactivation (shutdown) stops the workers without changing the job's
 /// state, so the next start resumes it from its checkpoints.
 /// </summary>
 public sealed partial class BatchJobGrain : Grain, IBatchJobGrain
 {
     private readonly BatchJobStore _store;
+    private readonly IGrainFactory _grains;
     private readonly BatchJobPaths _paths;
     private readonly ModelCatalog _catalog;
     private readonly BatchWebhookSender _webhooks;
@@ -34,10 +36,11 @@ public sealed partial class BatchJobGrain : Grain, IBatchJobGrain
     private long _runStartTimestamp;
 
     public BatchJobGrain(
-        BatchJobStore store, BatchJobPaths paths, ModelCatalog catalog, BatchWebhookSender webhooks,
+        BatchJobStore store, IGrainFactory grains, BatchJobPaths paths, ModelCatalog catalog, BatchWebhookSender webhooks,
         IOptions<BatchJobOptions> options, TimeProvider time, ILogger<BatchJobGrain> logger)
     {
         _store = store;
+        _grains = grains;
         _paths = paths;
         _catalog = catalog;
         _webhooks = webhooks;
