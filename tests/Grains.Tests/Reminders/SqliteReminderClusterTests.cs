@@ -65,6 +65,18 @@ public sealed class SqliteReminderClusterTests : IDisposable
         Assert.Empty(await ReadStoredAsync(GrainId.Create("reminderprobe", "job-2")));
     }
 
+    [Fact]
+    public async Task Silo_WithAFolderAsTheReminderFile_DoesNotStartAndNamesTheKey()
+    {
+        Directory.CreateDirectory(_folder);
+        var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var cluster = await StartClusterAsync(new ReminderTicks(), _folder);
+        });
+
+        Assert.Contains("Reminders:SqlitePath", error.ToString(), StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         try
@@ -78,11 +90,11 @@ public sealed class SqliteReminderClusterTests : IDisposable
 
     private static IGrainFactory Factory(InProcessTestCluster cluster) => cluster.Silos[0].ServiceProvider.GetRequiredService<IGrainFactory>();
 
-    private async Task<InProcessTestCluster> StartClusterAsync(ReminderTicks ticks)
+    private async Task<InProcessTestCluster> StartClusterAsync(ReminderTicks ticks, string? databasePath = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Reminders:SqlitePath"] = DatabasePath,
+            ["Reminders:SqlitePath"] = databasePath ?? DatabasePath,
         }).Build();
         var builder = new InProcessTestClusterBuilder(1);
         builder.Options.ServiceId = ServiceId;

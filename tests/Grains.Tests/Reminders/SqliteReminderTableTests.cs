@@ -188,6 +188,20 @@ public sealed class SqliteReminderTableTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UpsertRow_FromTwoConnectionsAtOnce_KeepsEveryRow()
+    {
+        var ct = CancellationToken.None;
+        using var other = await OpenAsync("svc-a");
+        var writes = Enumerable.Range(0, 100).Select(i => UpsertAsync(i % 2 == 0 ? _table : other, Entry(Grain($"job-{i}"), "resume", TimeSpan.FromMinutes(1)), ct));
+
+        var etags = await Task.WhenAll(writes);
+
+        Assert.Equal(100, etags.Distinct().Count());
+        Assert.Equal(100, (await _table.ReadRows(0, 0, ct)).Reminders.Count);
+        await other.StopAsync(ct);
+    }
+
+    [Fact]
     public async Task Calls_BeforeStart_AreRefusedWithThePath()
     {
         using var table = Create("svc-a");
