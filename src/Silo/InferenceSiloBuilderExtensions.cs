@@ -9,6 +9,7 @@ using Orleans.Hosting;
 using OrleansInference.Grains.BatchJobs;
 using OrleansInference.Grains.Experiments;
 using OrleansInference.Grains.Models;
+using OrleansInference.Grains.Reminders;
 
 namespace OrleansInference.Silo;
 
@@ -17,7 +18,7 @@ public static class InferenceSiloBuilderExtensions
 {
     /// <summary>
     /// Adds the grid's grains and what they need on a silo: model repository, registry and catalog, ONNX Runtime, the
-    /// local serving directory, experiments, batch jobs and start-up loading of the serving versions. Options are bound
+    /// local serving directory, experiments, batch jobs, durable reminders and start-up loading of the serving versions. Options are bound
     /// from <paramref name="configuration"/> and validated at start-up.
     /// </summary>
     public static ISiloBuilder AddInferenceGrains(this ISiloBuilder silo, IConfiguration configuration)
@@ -28,6 +29,7 @@ public static class InferenceSiloBuilderExtensions
         services.AddModelServing(configuration);
         services.AddExperiments(configuration);
         services.AddBatchJobs(configuration);
+        silo.AddSqliteReminders(configuration);
         services.AddSingleton<SiloStartup>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(static sp => sp.GetRequiredService<SiloStartup>());
         return silo;

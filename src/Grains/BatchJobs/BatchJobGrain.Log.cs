@@ -24,5 +24,11 @@ public sealed partial class BatchJobGrain
 
         [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "Batch job {JobId}: could not write or remove working files: {Reason}")]
         public static partial void CleanupFailed(ILogger logger, string jobId, string reason);
+
+        [LoggerMessage(EventId = 4006, Level = LogLevel.Information, Message = "Batch job {JobId} resumed by its reminder at {RowsDone} of {RowsTotal} rows.")]
+        public static partial void ResumedByReminder(ILogger logger, string jobId, long rowsDone, long? rowsTotal);
+
+        [LoggerMessage(EventId = 4007, Level = LogLevel.Warning, Message = "Batch job {JobId}: could not {Action} its resume reminder: {Reason}")]
+        public static partial void ReminderFailed(ILogger logger, string jobId, string action, string reason);
     }
 }

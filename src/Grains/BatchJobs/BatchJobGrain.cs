@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans;
+using Orleans.Runtime;
 using OrleansInference.Contracts.BatchJobs;
 using OrleansInference.Grains.Catalog;
 
@@ -12,10 +13,15 @@ namespace OrleansInference.Grains.BatchJobs;
 /// runs the job in the background (not as a turn, so status reads and cancellation are never blocked by it: the job's
 /// own calls to its chunk grains never wait for this activation's turn, which is why it needs no reentrancy) and keeps
 /// itself from idle collection while it runs. Deactivation (shutdown) stops the workers without changing the job's
-/// state, so the next start resumes it from its checkpoints.
+/// state, so the next start resumes it from its checkpoints. While a job is unfinished or its webhook pending, a
+/// durable reminder (<see cref="ResumeReminder"/>) reactivates the grain wherever the cluster places it and resumes the
+/// job if its silo was lost; the reminder is removed once the job is final and its webhook settled.
 /// </summary>
-public sealed partial class BatchJobGrain : Grain, IBatchJobGrain
+public sealed partial class BatchJobGrain : Grain, IBatchJobGrain, IRemindable
 {
+    /// <summary>The name of the reminder that resumes an unsettled job.</summary>
+    public const string ResumeReminder = "resume";
+
     private readonly BatchJobStore _store;
     private readonly IGrainFactory _grains;
     private readonly BatchJobPaths _paths;
@@ -29,6 +35,7 @@ public sealed partial class BatchJobGrain : Grain, IBatchJobGrain
     private Task? _run;
     private CancellationTokenSource? _runCancellation;
     private IDisposable? _keepAlive;
+    private bool _reminderRegistered;
     private long _rowsDone;
     private long _errors;
     private int _chunksDone;
@@ -75,11 +82,13 @@ public sealed partial class BatchJobGrain : Grain, IBatchJobGrain
             var final = Status()!.IsFinal;
             if (!final || _record.Webhook == WebhookState.Pending)
             {
+                await RegisterResumeReminderAsync();
                 _runCancellation?.Dispose();
                 _runCancellation = new CancellationTokenSource();
                 var token = _runCancellation.Token;
                 _keepAlive ??= this.RegisterGrainTimer(KeepAliveAsync, TimeSpan.Zero, TimeSpan.FromSeconds(30));
                 _run = final ? Task.Run(() => NotifyAsync(token), CancellationToken.None) : Task.Run(() => RunAsync(token), CancellationToken.None);
+                _ = RemoveResumeReminderAfterAsync(_run);
             }
         }
 
@@ -114,7 +123,31 @@ public sealed partial class BatchJobGrain : Grain, IBatchJobGrain
             }
         }
 
+        await RemoveResumeReminderIfSettledAsync();
         return Status();
+    }
+
+    /// <summary>The resume reminder's tick: resumes the job from its checkpoints unless it runs here already.</summary>
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != ResumeReminder)
+        {
+            return;
+        }
+
+        _record ??= await _store.GetAsync(JobId, CancellationToken.None);
+        if (IsSettled(_record))
+        {
+            await RemoveResumeReminderIfSettledAsync();
+            return;
+        }
+
+        if (_run is null || _run.IsCompleted)
+        {
+            var rowsDone = Interlocked.Read(ref _rowsDone);
+            Log.ResumedByReminder(_logger, JobId, rowsDone, _record!.RowsTotal);
+            await StartAsync(CancellationToken.None);
+        }
     }
 
     /// <inheritdoc />
@@ -137,6 +170,62 @@ public sealed partial class BatchJobGrain : Grain, IBatchJobGrain
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
             }
+        }
+    }
+
+    /// <summary>A job that no longer needs resuming: unknown, or final with no webhook left to deliver.</summary>
+    private static bool IsSettled(BatchJobRecord? record) =>
+        record is null || (record.State is not (BatchJobState.Queued or BatchJobState.Running) && record.Webhook != WebhookState.Pending);
+
+    private async Task RegisterResumeReminderAsync()
+    {
+        if (_reminderRegistered)
+        {
+            return;
+        }
+
+        try
+        {
+            await this.RegisterOrUpdateReminder(ResumeReminder, _options.ResumeReminderPeriod, _options.ResumeReminderPeriod);
+            _reminderRegistered = true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The job still runs; the start-up resumer covers a restart of this process, and the next start retries.
+            Log.ReminderFailed(_logger, JobId, "register", ex.Message);
+        }
+    }
+
+    /// <summary>Runs on the activation once <paramref name="run"/> ends; a newer run owns the reminder instead.</summary>
+    private async Task RemoveResumeReminderAfterAsync(Task run)
+    {
+        await run.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+        if (ReferenceEquals(run, _run))
+        {
+            await RemoveResumeReminderIfSettledAsync();
+        }
+    }
+
+    private async Task RemoveResumeReminderIfSettledAsync()
+    {
+        if (!IsSettled(Volatile.Read(ref _record)))
+        {
+            return;
+        }
+
+        try
+        {
+            if (await this.GetReminder(ResumeReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+
+            _reminderRegistered = false;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The reminder's next tick finds the job settled and tries again.
+            Log.ReminderFailed(_logger, JobId, "remove", ex.Message);
         }
     }
 

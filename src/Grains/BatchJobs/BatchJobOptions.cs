@@ -60,4 +60,11 @@ public sealed class BatchJobOptions
 
     /// <summary>Timeout of one webhook attempt, 100 ms to 5 minutes; default 10 seconds.</summary>
     public TimeSpan WebhookTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Period of the durable reminder that resumes an unfinished job (or its pending webhook) on whichever silo holds
+    /// it after its silo was lost, 1 minute to 1 hour; default 1 minute. The reminder is removed once the job is final
+    /// and its webhook settled.
+    /// </summary>
+    public TimeSpan ResumeReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -23,6 +23,11 @@ internal sealed class BatchJobOptionsValidator : IValidateOptions<BatchJobOption
             Add($"BatchJobs:WebhookTimeout is {options.WebhookTimeout}; it must be from 100 ms to 5 minutes.");
         }
 
+        if (options.ResumeReminderPeriod < TimeSpan.FromMinutes(1) || options.ResumeReminderPeriod > TimeSpan.FromHours(1))
+        {
+            Add($"BatchJobs:ResumeReminderPeriod is {options.ResumeReminderPeriod}; it must be from 1 minute to 1 hour.");
+        }
+
         foreach (var host in options.AllowedCallbackHosts)
         {
             var bare = host.StartsWith("*.", StringComparison.Ordinal) ? host[2..] : host;

@@ -5,7 +5,11 @@ using OrleansInference.Contracts.BatchJobs;
 
 namespace OrleansInference.Grains.BatchJobs;
 
-/// <summary>At start-up, resumes every unfinished job from its checkpoints and retries webhooks still pending.</summary>
+/// <summary>
+/// At start-up, resumes every unfinished job from its checkpoints and retries webhooks still pending, at once. A job's
+/// resume reminder (<see cref="BatchJobGrain.ResumeReminder"/>) does the same for a job whose silo is lost while the
+/// cluster runs on, up to one reminder period later.
+/// </summary>
 public sealed partial class BatchJobResumer(BatchJobStore store, IGrainFactory grains, ILogger<BatchJobResumer> logger) : BackgroundService
 {
     /// <inheritdoc />

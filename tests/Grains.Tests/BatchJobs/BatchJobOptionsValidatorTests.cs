@@ -18,13 +18,14 @@ public sealed class BatchJobOptionsValidatorTests
             WebhookTimeout = TimeSpan.FromHours(1),
             OutputRoot = "/srv/batch",
             StateRoot = "/srv/batch/state",
+            ResumeReminderPeriod = TimeSpan.FromSeconds(30),
         };
         options.AllowedCallbackHosts.Add("not a host");
 
         var result = new BatchJobOptionsValidator().Validate(null, options);
 
         Assert.True(result.Failed);
-        foreach (var key in new[] { "WebhookSecret", "WebhookInitialBackoff", "WebhookTimeout", "AllowedCallbackHosts", "StateRoot" })
+        foreach (var key in new[] { "WebhookSecret", "WebhookInitialBackoff", "WebhookTimeout", "AllowedCallbackHosts", "StateRoot", "ResumeReminderPeriod" })
         {
             Assert.Contains("BatchJobs:" + key, result.FailureMessage, StringComparison.Ordinal);
         }
