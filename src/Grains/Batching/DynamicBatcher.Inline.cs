@@ -9,7 +9,7 @@ namespace OrleansInference.Grains.Batching;
 /// runs the one-request batch on its own thread and hands the worker back. Requests arriving while an inline batch runs
 /// queue behind it and the worker takes them. With a queue delay and dispatch-when-idle, a request does not take this
 /// path while the thread pool holds other work: under load that work is mostly more requests, which a batch of one
-/// would leave to run the model once each (see <see cref="MoreWorkPending"/>).
+/// would leave to run the model once each (see <see cref="DynamicBatcherOptions.MoreWorkPending"/>).
 /// </summary>
 public sealed partial class DynamicBatcher<TRequest, TResponse>
 {
@@ -33,7 +33,7 @@ public sealed partial class DynamicBatcher<TRequest, TResponse>
     private bool CanRunInlineLocked() =>
         _queuedCount == 0
         && _idleCount > 0
-        && (_maxQueueDelay == TimeSpan.Zero || (_dispatchWhenIdle && Volatile.Read(ref _executing) == 0 && !MoreWorkPending()));
+        && (_maxQueueDelay == TimeSpan.Zero || (_dispatchWhenIdle && Volatile.Read(ref _executing) == 0 && !_moreWorkPending()));
 
     /// <summary>Runs <paramref name="item"/> as a batch of one on <paramref name="worker"/>, claimed from the idle list.</summary>
     private ValueTask<BatchResult<TResponse>> RunInline(Worker worker, BatchItem<TRequest, TResponse> item)

@@ -85,7 +85,7 @@ public sealed partial class DynamicBatcher<TRequest, TResponse>
         else if (_dispatchWhenIdle && Volatile.Read(ref _executing) == 0)
         {
             // Idle: dispatch now, unless the thread pool holds work that is likely more requests on their way here.
-            var gather = gatherYields < MaxGatherYields && _time.GetElapsedTime(oldest, now) < _maxQueueDelay && MoreWorkPending();
+            var gather = gatherYields < MaxGatherYields && _time.GetElapsedTime(oldest, now) < _maxQueueDelay && _moreWorkPending();
             if (!gather)
             {
                 take = count;

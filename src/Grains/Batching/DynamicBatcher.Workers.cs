@@ -25,13 +25,6 @@ public sealed partial class DynamicBatcher<TRequest, TResponse>
         }
     }
 
-    /// <summary>
-    /// Remaining queue delays shorter than this are waited by yielding the worker's thread rather than by a timer:
-    /// timers tick in whole milliseconds, so a sub-millisecond delay armed as a timer fires at once, over and over,
-    /// through the timer thread (measured: ~15% of a core at 10k requests/s with the 200 µs default).
-    /// </summary>
-    private static readonly TimeSpan TimerResolution = TimeSpan.FromMilliseconds(1);
-
     /// <summary>Waits until a batch is formed into the worker's batch (true) or the batcher has drained (false).</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> NextBatchAsync(Worker worker)
@@ -61,7 +54,7 @@ public sealed partial class DynamicBatcher<TRequest, TResponse>
                 {
                     exit = true;
                 }
-                else if (delay is { } shortDelay && (shortDelay == TimeSpan.Zero || (shortDelay < TimerResolution && _time == TimeProvider.System)))
+                else if (delay is { } shortDelay && (shortDelay == TimeSpan.Zero || shortDelay < _yieldBelow))
                 {
                     // Let the requests behind this one on the thread pool run (and join the batch), then look again.
                     yieldOnly = true;

@@ -27,6 +27,8 @@ public sealed partial class DynamicBatcher<TRequest, TResponse> : IAsyncDisposab
     private readonly int _maxBatchSize;
     private readonly TimeSpan _maxQueueDelay;
     private readonly bool _dispatchWhenIdle;
+    private readonly Func<bool> _moreWorkPending;
+    private readonly TimeSpan _yieldBelow;
     private readonly bool[] _preferred;
     private readonly int _maxQueueSize;
     private readonly TimeSpan? _defaultTimeout;
@@ -71,7 +73,8 @@ public sealed partial class DynamicBatcher<TRequest, TResponse> : IAsyncDisposab
         }
 
         _batchSizes = new long[_maxBatchSize + 1];
-        MoreWorkPending = timeProvider == TimeProvider.System ? static () => ThreadPool.PendingWorkItemCount > 0 : static () => false;
+        _moreWorkPending = options.MoreWorkPending ?? NeverPending;
+        _yieldBelow = options.YieldBelow;
         _deadlineTimer = timeProvider.CreateTimer(static s => ((DynamicBatcher<TRequest, TResponse>)s!).OnDeadlineTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _workers = new Worker[_instances];
         _idle = new Worker[_instances];
@@ -90,18 +93,14 @@ public sealed partial class DynamicBatcher<TRequest, TResponse> : IAsyncDisposab
         _completion = Task.WhenAll(tasks);
     }
 
-    /// <summary>
-    /// True when the thread pool holds queued work items: under load these are mostly other requests on their way to
-    /// this batcher, so an idle instance waits for them (at most the queue delay) instead of running a batch of one.
-    /// Only with the system clock; a test replaces it.
-    /// </summary>
-    internal Func<bool> MoreWorkPending { get; set; }
 
     /// <summary>
     /// Most times an idle worker yields to pending thread-pool work before dispatching what it has: a bound for when
     /// that work never turns into requests, besides the queue delay (test seam).
     /// </summary>
     internal int MaxGatherYields { get; set; } = 32;
+
+    private static readonly Func<bool> NeverPending = static () => false;
 
     /// <summary>Requests waiting in the queue now.</summary>
     public int QueuedRequests => Volatile.Read(ref _queuedCount);

@@ -25,6 +25,20 @@ public sealed class DynamicBatcherOptions
     public bool DispatchWhenIdle { get; set; }
 
     /// <summary>
+    /// With <see cref="DispatchWhenIdle"/>: tells whether work is on its way that may bring more requests (in a silo,
+    /// queued thread-pool work items), so an idle instance gathers it, at most for <see cref="MaxQueueDelay"/>, instead
+    /// of running a batch of one. Called under the batcher's lock: keep it cheap. Null (the default) never gathers.
+    /// </summary>
+    public Func<bool>? MoreWorkPending { get; set; }
+
+    /// <summary>
+    /// Remaining queue delays shorter than this are waited by yielding the worker's thread and looking again instead of
+    /// arming a timer (timers tick in whole milliseconds, so a shorter one fires at once, over and over). Zero or more;
+    /// default zero (always a timer, as on a fake clock in tests). A silo uses 1 ms.
+    /// </summary>
+    public TimeSpan YieldBelow { get; set; }
+
+    /// <summary>
     /// Batch sizes in rows that dispatch at once, without waiting for <see cref="MaxQueueDelay"/>. Each from 1 to
     /// <see cref="MaxBatchSize"/>; default none.
     /// </summary>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OrleansInference.Contracts.Models;
+using OrleansInference.Grains.Batching;
 using OrleansInference.Grains.Catalog;
 using OrleansInference.Grains.Execution;
 using OrleansInference.Grains.Registry;
@@ -27,6 +28,7 @@ public static class ModelServiceCollectionExtensions
         services.AddOptions<ModelRepositoryOptions>().Bind(configuration.GetSection(ModelRepositoryOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RegistryOptions>().Bind(configuration.GetSection(RegistryOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ModelGrainOptions>().Bind(configuration.GetSection(ModelGrainOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<BatchFlushOptions>().Bind(configuration.GetSection(BatchFlushOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<OnnxRunnerOptions>().Bind(configuration.GetSection(OnnxRunnerOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OnnxRunnerOptions>, OnnxRunnerOptionsValidator>());
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans;
 using Orleans.Concurrency;
 using OrleansInference.Contracts.Inference;
@@ -26,6 +27,7 @@ public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain, ILoca
     private readonly ModelCatalog _catalog;
     private readonly LocalServingDirectory _directory;
     private readonly IModelRunnerFactory _runnerFactory;
+    private readonly BatchFlushOptions _flush;
     private readonly ServingMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggerFactory;
@@ -39,11 +41,12 @@ public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain, ILoca
     private (string Model, string Version)? _keyParts;
     private string? _key;
 
-    public ModelVersionGrain(ModelCatalog catalog, LocalServingDirectory directory, IModelRunnerFactory runnerFactory, ServingMetrics metrics, TimeProvider time, ILoggerFactory loggerFactory)
+    public ModelVersionGrain(ModelCatalog catalog, LocalServingDirectory directory, IModelRunnerFactory runnerFactory, IOptions<BatchFlushOptions> flush, ServingMetrics metrics, TimeProvider time, ILoggerFactory loggerFactory)
     {
         _catalog = catalog;
         _directory = directory;
         _runnerFactory = runnerFactory;
+        _flush = flush.Value;
         _metrics = metrics;
         _time = time;
         _loggerFactory = loggerFactory;
@@ -198,6 +201,9 @@ public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain, ILoca
         }
     }
 
+    /// <summary>Queued thread-pool work items: under load, mostly requests on their way to this version's batcher.</summary>
+    private static bool ThreadPoolHasQueuedWork() => ThreadPool.PendingWorkItemCount > 0;
+
     private async Task<ModelVersionRuntime> CreateRuntimeAsync(CancellationToken cancellationToken)
     {
         var (model, version) = SplitKey();
@@ -228,6 +234,8 @@ public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain, ILoca
                 DefaultTimeout = TimeSpan.FromMilliseconds(batching.DefaultTimeoutMs),
                 Instances = runner.Instances,
                 DispatchWhenIdle = batching.DispatchWhenIdle,
+                MoreWorkPending = _flush.GatherWhileThreadPoolBusy ? ThreadPoolHasQueuedWork : null,
+                YieldBelow = TimeSpan.FromMicroseconds(_flush.YieldBelowMicroseconds),
             };
             var batcher = new DynamicBatcher<BatchRequest, NamedTensor[]>(
                 options, new ModelBatchExecutor(runner, _metrics, model, version), _time, _loggerFactory.CreateLogger<DynamicBatcher<BatchRequest, NamedTensor[]>>());

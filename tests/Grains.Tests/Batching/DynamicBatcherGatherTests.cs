@@ -81,11 +81,8 @@ public sealed class DynamicBatcherGatherTests
 
     private async Task<DynamicBatcher<int, int>> CreateParkedAsync(DynamicBatcherOptions options, TimeProvider time, int maxYields = int.MaxValue)
     {
-        var batcher = new DynamicBatcher<int, int>(options, _executor, time)
-        {
-            MoreWorkPending = () => _busy,
-            MaxGatherYields = maxYields,
-        };
+        options.MoreWorkPending = () => _busy;
+        var batcher = new DynamicBatcher<int, int>(options, _executor, time) { MaxGatherYields = maxYields };
 
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (batcher.IdleInstances < options.Instances)
