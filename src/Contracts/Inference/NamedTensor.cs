@@ -79,6 +79,14 @@ public sealed class NamedTensor : IDisposable
         return new NamedTensor(name, dataType, shape, bytes);
     }
 
+    /// <summary>
+    /// A copy whose data is an array of its own, with no pooled owner: what may cross a grain call, which can hand its
+    /// arguments and results on by reference or serialize them after the caller has moved on.
+    /// </summary>
+    public NamedTensor ToOwned() => DataType == TensorDataType.String
+        ? new NamedTensor(Name, Shape, Strings!)
+        : new NamedTensor(Name, DataType, Shape, Data.ToArray());
+
     /// <inheritdoc />
     public void Dispose() => Interlocked.Exchange(ref _owner, null)?.Dispose();
 }

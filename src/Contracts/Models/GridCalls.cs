@@ -38,9 +38,5 @@ public sealed class GridCalls
     public ValueTask<InferenceResult> InferAsync(string versionKey, InferenceRequest request, CancellationToken cancellationToken) =>
         _local is not null && _local.TryGetVersion(versionKey, out var version)
             ? version.InferAsync(request, cancellationToken)
-            : _grains.GetGrain<IModelVersionGrain>(versionKey).InferAsync(request with { Inputs = [.. request.Inputs.Select(Owned)] }, cancellationToken);
-
-    private static NamedTensor Owned(NamedTensor tensor) => tensor.DataType == TensorDataType.String
-        ? new NamedTensor(tensor.Name, tensor.Shape, tensor.Strings!)
-        : new NamedTensor(tensor.Name, tensor.DataType, tensor.Shape, tensor.Data.ToArray());
+            : _grains.GetGrain<IModelVersionGrain>(versionKey).InferAsync(request with { Inputs = [.. request.Inputs.Select(static t => t.ToOwned())] }, cancellationToken);
 }

@@ -11,9 +11,36 @@ namespace OrleansInference.Grains.Models;
 /// <summary>Inference: raw tensors (v2) and raw feature rows with pre- and postprocessing (predict).</summary>
 public sealed partial class ModelVersionGrain
 {
-    /// <inheritdoc />
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    /// <inheritdoc cref="IModelVersionGrain.InferAsync"/>
+    /// <remarks>
+    /// As a grain call: the outputs are copied into arrays of their own and the pooled ones returned at once, since
+    /// Orleans may hand the result on by reference or serialize it after this returns.
+    /// </remarks>
     public async ValueTask<InferenceResult> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
+    {
+        var result = await InferLocalAsync(request, cancellationToken);
+        if (result.Outputs is not { Count: > 0 } outputs)
+        {
+            return result;
+        }
+
+        var owned = new NamedTensor[outputs.Count];
+        for (var i = 0; i < owned.Length; i++)
+        {
+            using var output = outputs[i];
+            owned[i] = output.ToOwned();
+        }
+
+        return result with { Outputs = owned };
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The silo-local entry: outputs may hold pooled storage, returned when the caller disposes them.</remarks>
+    ValueTask<InferenceResult> ILocalModelVersion.InferAsync(InferenceRequest request, CancellationToken cancellationToken) =>
+        InferLocalAsync(request, cancellationToken);
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<InferenceResult> InferLocalAsync(InferenceRequest request, CancellationToken cancellationToken)
     {
         var (model, version) = SplitKey();
         var runtime = await EnsureLoadedAsync(cancellationToken);
