@@ -23,6 +23,16 @@ internal sealed class EmptyErrorBodyMiddleware(RequestDelegate next, IProblemDet
             return;
         }
 
-        await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context });
+        var problem = new ProblemDetailsContext { HttpContext = context };
+        if (response.StatusCode == StatusCodes.Status415UnsupportedMediaType)
+        {
+            // Routing refused the body's type before any endpoint ran: say what it takes.
+            var request = context.Request;
+            problem.ProblemDetails.Status = StatusCodes.Status415UnsupportedMediaType;
+            problem.ProblemDetails.Detail =
+                $"{request.Method} {request.Path} does not take Content-Type '{request.ContentType}'; send 'application/json' (or 'multipart/form-data' where a file is uploaded).";
+        }
+
+        await problems.TryWriteAsync(problem);
     }
 }

@@ -29,6 +29,12 @@ internal sealed partial class AccessControlMiddleware(RequestDelegate next, ApiK
 
         if (!auth.Enabled)
         {
+            if (BrowserRequestGuard.Check(context.Request, required) is { } refusal)
+            {
+                Log.BrowserGuarded(logger, context.Request.Method, context.Request.Path, refusal.Message);
+                return RefuseAsync(context, refusal.Status, refusal.Message, null);
+            }
+
             if (keys.LimitsClients)
             {
                 var client = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
@@ -110,6 +116,9 @@ internal sealed partial class AccessControlMiddleware(RequestDelegate next, ApiK
     {
         [LoggerMessage(EventId = 4200, Level = LogLevel.Debug, Message = "Refused {Method} {Path}: no valid API key.")]
         public static partial void Unauthenticated(ILogger logger, string method, PathString path);
+
+        [LoggerMessage(EventId = 4202, Level = LogLevel.Information, Message = "Refused {Method} {Path} on a server without API keys: {Reason}")]
+        public static partial void BrowserGuarded(ILogger logger, string method, PathString path, string reason);
 
         [LoggerMessage(EventId = 4201, Level = LogLevel.Information, Message = "Refused {Method} {Path} to API key {Key}: the admin role is required.")]
         public static partial void Forbidden(ILogger logger, string key, string method, PathString path);
