@@ -35,6 +35,28 @@ public sealed class MemoryStabilityTests(ITestOutputHelper output)
         Assert.True(steady < SteadyBound, $"Resident memory grew by {Mib(steady):F1} MiB over the last {Half} runs (bound {Mib(SteadyBound):F0} MiB).");
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(32)]
+    [InlineData(512)]
+    public void RunnerRun_SteadyState_ManagedAllocationWithinBudget(int batch)
+    {
+        // The result tensors, their shapes and the per-run input and output value wrappers; nothing grows with the batch.
+        const long BudgetPerRun = 1024;
+        const int Runs = 2_000;
+        var model = new MlpModel();
+        using var runner = new OnnxModelRunner(new OnnxSessionFactory(), model.Bytes, new SessionSettings(), instances: 1);
+        using var input = Tensors.Float(MlpModel.InputName, MlpModel.CreateInput(batch, seed: batch), batch, MlpModel.Features);
+        RunCycles(runner, input, 200);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        RunCycles(runner, input, Runs);
+        var perRun = (GC.GetAllocatedBytesForCurrentThread() - before) / Runs;
+
+        output.WriteLine($"Batch {batch}: {perRun} B allocated per run.");
+        Assert.True(perRun < BudgetPerRun, $"Batch {batch}: {perRun} B per run (budget {BudgetPerRun} B).");
+    }
+
     private static double Mib(long bytes) => bytes / 1024.0 / 1024.0;
 
     private static float[] RunCycles(OnnxModelRunner runner, Contracts.Inference.NamedTensor input, int cycles)
