@@ -1,20 +1,21 @@
 using System.Buffers;
 using System.Diagnostics;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 using OrleansInference.OnnxRuntime;
 
 namespace OrleansInference.BatchBenchmark;
 
 /// <summary>
 /// Ceiling (b): rows already parsed in memory (parsing is not timed); standardize each chunk and run the model through
-/// the project's ONNX Runtime binding at the job's chunk size, with the job's worker count over one session
+/// the official ONNX Runtime binding at the job's chunk size, with the job's worker count over one session
 /// (one intra-op thread, the serving default). The arg-max of every row is taken so the work cannot be skipped.
 /// </summary>
 internal static class RawOrtCeiling
 {
     public static (double Seconds, long Positives) Run(BreastCancerModel model, float[] features, int rows, int chunkRows, int workers)
     {
-        using var environment = new OrtEnvironment();
-        using var session = environment.CreateSession(model.ModelPath, new SessionOptions { IntraOpNumThreads = 1 });
+        using var session = new OnnxSessionFactory().Create(model.ModelPath, new SessionSettings { IntraOpNumThreads = 1 }).Session;
         var columns = model.Columns;
         var inverseStd = Array.ConvertAll(model.Std, s => 1f / s);
         var chunks = (rows + chunkRows - 1) / chunkRows;
@@ -46,10 +47,10 @@ internal static class RawOrtCeiling
                 }
             }
 
-            using var inputValue = OrtValue.CreateTensor(input.AsMemory(0, count * columns), count, columns);
-            using var outputValue = OrtValue.CreateTensor(probabilities.AsMemory(0, count * 2), count, 2);
-            var outputs = new OrtValue?[] { outputValue };
-            session.Run([inputValue], outputs);
+            using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(0, count * columns), [count, columns]);
+            using var outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, probabilities.AsMemory(0, count * 2), [count, 2]);
+            using var runOptions = new RunOptions();
+            session.Run(runOptions, session.InputNames, [inputValue], session.OutputNames, [outputValue]);
             long positives = 0;
             for (var r = 0; r < count; r++)
             {

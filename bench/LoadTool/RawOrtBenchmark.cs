@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.ML.OnnxRuntime;
 using OrleansInference.OnnxRuntime;
 
 namespace OrleansInference.LoadTool;
@@ -10,8 +11,8 @@ namespace OrleansInference.LoadTool;
 internal sealed record RawOrtResult(string Model, int Batch, long Runs, double RowsPerSecond, double RunsPerSecond, LatencySummary Latency, double SpacingMs = 0);
 
 /// <summary>
-/// The compute ceiling: the model run in this process through the project's binding, one session with one intra-op
-/// thread (as the grid configures it), input and output tensors laid over preallocated buffers, no HTTP, no batcher.
+/// The compute ceiling: the model run in this process through the official ONNX Runtime binding, one session with one intra-op
+/// thread (as the grid configures it), input and output tensors over pinned buffers bound once, no HTTP, no batcher.
 /// </summary>
 internal static class RawOrtBenchmark
 {
@@ -21,13 +22,13 @@ internal static class RawOrtBenchmark
     /// The like-for-like reference for the grid's latency at the same rate.
     /// </summary>
     public static RawOrtResult RunSpaced(
-        OrtEnvironment environment, string model, string modelPath, int columns, int outputs, double runsPerSecond, TimeSpan duration, ExecutionProviderKind provider)
+        OnnxSessionFactory factory, string model, string modelPath, int columns, int outputs, double runsPerSecond, TimeSpan duration, ExecutionProviderKind provider)
     {
-        using var session = CreateSession(environment, modelPath, provider);
-        using var tensors = new RunTensors(new Random(42), 1, columns, outputs);
+        using var session = CreateSession(factory, modelPath, provider);
+        using var tensors = new RawOrtRun(session, new Random(42), 1, columns, outputs);
         for (var i = 0; i < 100; i++)
         {
-            session.Run(tensors.Inputs, tensors.Outputs);
+            tensors.Run();
         }
 
         var histogram = new LatencyHistogram();
@@ -43,7 +44,7 @@ internal static class RawOrtBenchmark
             }
 
             var before = Stopwatch.GetTimestamp();
-            session.Run(tensors.Inputs, tensors.Outputs);
+            tensors.Run();
             histogram.Record((long)((Stopwatch.GetTimestamp() - before) * 1e9 / Stopwatch.Frequency));
         }
 
@@ -51,20 +52,20 @@ internal static class RawOrtBenchmark
     }
 
     public static IReadOnlyList<RawOrtResult> Run(
-        OrtEnvironment environment, string model, string modelPath, int columns, int outputs, IEnumerable<int> batches, TimeSpan perBatch, ExecutionProviderKind provider)
+        OnnxSessionFactory factory, string model, string modelPath, int columns, int outputs, IEnumerable<int> batches, TimeSpan perBatch, ExecutionProviderKind provider)
     {
-        using var session = CreateSession(environment, modelPath, provider);
+        using var session = CreateSession(factory, modelPath, provider);
         var results = new List<RawOrtResult>();
         var random = new Random(42);
         foreach (var batch in batches)
         {
-            using var tensors = new RunTensors(random, batch, columns, outputs);
+            using var tensors = new RawOrtRun(session, random, batch, columns, outputs);
 
             // Warm up (first runs plan memory), then time individual runs for the given period.
             var warmUntil = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 5);
             while (Stopwatch.GetTimestamp() < warmUntil)
             {
-                session.Run(tensors.Inputs, tensors.Outputs);
+                tensors.Run();
             }
 
             var histogram = new LatencyHistogram();
@@ -75,7 +76,7 @@ internal static class RawOrtBenchmark
             do
             {
                 var before = Stopwatch.GetTimestamp();
-                session.Run(tensors.Inputs, tensors.Outputs);
+                tensors.Run();
                 now = Stopwatch.GetTimestamp();
                 histogram.Record((long)((now - before) * 1e9 / Stopwatch.Frequency));
                 runs++;
@@ -89,32 +90,6 @@ internal static class RawOrtBenchmark
         return results;
     }
 
-    private static InferenceSession CreateSession(OrtEnvironment environment, string modelPath, ExecutionProviderKind provider) =>
-        environment.CreateSession(modelPath, new OnnxRuntime.SessionOptions { IntraOpNumThreads = 1, ExecutionProvider = provider });
-
-    /// <summary>One batch's input (random values) and output tensors, laid over preallocated buffers.</summary>
-    private sealed class RunTensors : IDisposable
-    {
-        public RunTensors(Random random, int batch, int columns, int outputs)
-        {
-            var input = new float[batch * columns];
-            for (var i = 0; i < input.Length; i++)
-            {
-                input[i] = (float)random.NextDouble();
-            }
-
-            Inputs = [OrtValue.CreateTensor(input, batch, columns)];
-            Outputs = [OrtValue.CreateTensor(new float[batch * outputs], batch, outputs)];
-        }
-
-        public OrtValue[] Inputs { get; }
-
-        public OrtValue?[] Outputs { get; }
-
-        public void Dispose()
-        {
-            Inputs[0].Dispose();
-            Outputs[0]!.Dispose();
-        }
-    }
+    private static InferenceSession CreateSession(OnnxSessionFactory factory, string modelPath, ExecutionProviderKind provider) =>
+        factory.Create(modelPath, new SessionSettings { IntraOpNumThreads = 1, ExecutionProvider = provider }).Session;
 }

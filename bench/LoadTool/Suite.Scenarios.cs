@@ -95,12 +95,12 @@ internal sealed partial class Suite
     private async Task<List<BatchCurvePoint>> RunBatchCurveAsync(ServerProcess grid, Dictionary<string, RequestSpec> requests, string wideModelPath)
     {
         Log("Batch-size curve: at each max_batch_size, raw ORT at that batch, then the wide MLP in the grid (closed loop, concurrency 2x the batch size) ...");
-        using var environment = new OnnxRuntime.OrtEnvironment();
+        var sessions = new OnnxRuntime.OnnxSessionFactory();
         var points = new List<BatchCurvePoint>();
         foreach (var batch in _options.BatchSizes)
         {
             // Measured next to its grid point: this model is memory-bound, and the shared host's bandwidth drifts.
-            var raw = RawOrtBenchmark.Run(environment, "wide", wideModelPath, BenchRepository.WideColumns, BenchRepository.WideClasses, [batch], _options.Seconds(1.5), _options.Provider)[0];
+            var raw = RawOrtBenchmark.Run(sessions, "wide", wideModelPath, BenchRepository.WideColumns, BenchRepository.WideClasses, [batch], _options.Seconds(1.5), _options.Provider)[0];
             var concurrency = Math.Max(2, 2 * batch);
             var run = await ClosedAsync(grid, requests[BenchRepository.WideName(batch)].For($"grid {BenchRepository.WideName(batch)}", grid.Endpoint), concurrency, _options.Seconds(3));
             Log($"  raw ORT batch {batch}: {raw.RowsPerSecond:N0} rows/s, run p50 {raw.Latency.P50Ms:0.000} ms");

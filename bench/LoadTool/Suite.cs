@@ -115,13 +115,13 @@ internal sealed partial class Suite
     private List<RawOrtResult> MeasureRawOrt(BenchRepository repository)
     {
         Log("Raw ONNX Runtime (in this process, one session, one intra-op thread) ...");
-        using var environment = new OrtEnvironment();
+        var sessions = new OnnxSessionFactory();
         var period = _options.Seconds(1);
         var results = new List<RawOrtResult>();
-        results.AddRange(RawOrtBenchmark.Run(environment, "breast-cancer/2", Path.Combine(_repoRoot, "models", "breast-cancer", "2", "model.onnx"), 30, 2, [1, 8, 64], period, _options.Provider));
-        results.Add(RawOrtBenchmark.RunSpaced(environment, "breast-cancer/2", Path.Combine(_repoRoot, "models", "breast-cancer", "2", "model.onnx"), 30, 2, LowLoadRate, _options.Seconds(2), _options.Provider));
-        results.AddRange(RawOrtBenchmark.Run(environment, "digits/1", Path.Combine(_repoRoot, "models", "digits", "1", "model.onnx"), 64, 10, [1, LargeRows], period, _options.Provider));
-        results.AddRange(RawOrtBenchmark.Run(environment, "wide", repository.WideModelPath, BenchRepository.WideColumns, BenchRepository.WideClasses, _options.BatchSizes, period, _options.Provider));
+        results.AddRange(RawOrtBenchmark.Run(sessions, "breast-cancer/2", Path.Combine(_repoRoot, "models", "breast-cancer", "2", "model.onnx"), 30, 2, [1, 8, 64], period, _options.Provider));
+        results.Add(RawOrtBenchmark.RunSpaced(sessions, "breast-cancer/2", Path.Combine(_repoRoot, "models", "breast-cancer", "2", "model.onnx"), 30, 2, LowLoadRate, _options.Seconds(2), _options.Provider));
+        results.AddRange(RawOrtBenchmark.Run(sessions, "digits/1", Path.Combine(_repoRoot, "models", "digits", "1", "model.onnx"), 64, 10, [1, LargeRows], period, _options.Provider));
+        results.AddRange(RawOrtBenchmark.Run(sessions, "wide", repository.WideModelPath, BenchRepository.WideColumns, BenchRepository.WideClasses, _options.BatchSizes, period, _options.Provider));
         foreach (var r in results)
         {
             Log($"  {r.Model} batch {r.Batch}{(r.SpacingMs > 0 ? $", one run every {r.SpacingMs:0.#} ms" : string.Empty)}: p50 {r.Latency.P50Ms * 1000:0.0} µs per run, {r.RowsPerSecond:N0} rows/s");

@@ -6,7 +6,7 @@ using OrleansInference.OnnxRuntime.Benchmarks;
 
 // --quick: a short job (3 warm-up + 5 measured iterations) for a fast look; otherwise
 // BenchmarkDotNet's default job. Both run in-process: the benchmark process is this one, built
-// under the repository's analyzer settings, with libonnxruntime.so.1 beside it.
+// under the repository's analyzer settings, with the native ONNX Runtime library beside it.
 var quick = args.Contains("--quick");
 var forwarded = args.Where(a => a != "--quick").ToArray();
 var job = quick

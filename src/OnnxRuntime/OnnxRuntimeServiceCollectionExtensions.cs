@@ -4,11 +4,11 @@ using Microsoft.Extensions.Logging;
 
 namespace OrleansInference.OnnxRuntime;
 
-/// <summary>Registers the ONNX Runtime environment with a host's services.</summary>
+/// <summary>Registers ONNX Runtime session management with a host's services.</summary>
 public static class OnnxRuntimeServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="OrtEnvironment"/> as a singleton (the container disposes it at shutdown).
+    /// Adds <see cref="OnnxSessionFactory"/> (which holds the process's ONNX Runtime environment) as a singleton.
     /// Uses <c>TryAdd</c>, so an earlier registration wins.
     /// </summary>
     public static IServiceCollection AddOnnxRuntime(this IServiceCollection services, Action<OrtEnvironmentOptions>? configure = null)
@@ -16,7 +16,7 @@ public static class OnnxRuntimeServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         var options = new OrtEnvironmentOptions();
         configure?.Invoke(options);
-        services.TryAddSingleton(provider => new OrtEnvironment(options, provider.GetService<ILogger<OrtEnvironment>>()));
+        services.TryAddSingleton(provider => new OnnxSessionFactory(options, provider.GetService<ILogger<OnnxSessionFactory>>()));
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using OrleansInference.Grains.Execution;
 using OrleansInference.OnnxRuntime.Tests.Models;
 using OrleansInference.OnnxRuntime.Tests.Support;
 using Xunit.Abstractions;
@@ -8,48 +9,66 @@ namespace OrleansInference.OnnxRuntime.Tests;
 public sealed class MemoryStabilityTests(ITestOutputHelper output)
 {
     [Fact]
-    public void CreateRunDispose_100000Cycles_ResidentMemoryStable()
+    public void RunnerRun_100000Runs_ResidentMemoryStable()
     {
         const int Warmup = 20_000;
         const int Half = 50_000;
         const long SteadyBound = 8L * 1024 * 1024;
         var model = new MlpModel();
-        using var environment = new OrtEnvironment();
-        using var session = environment.CreateSession(model.Bytes);
+        using var runner = new OnnxModelRunner(new OnnxSessionFactory(), model.Bytes, new SessionSettings(), instances: 1);
         var features = MlpModel.CreateInput(4, seed: 3);
-        var expected = model.Reference(features, 4);
+        using var input = Tensors.Float(MlpModel.InputName, features, 4, MlpModel.Features);
 
-        RunCycles(session, features, Warmup);
+        RunCycles(runner, input, Warmup);
         var start = ProcessMemory.ResidentBytesAfterGc();
-        RunCycles(session, features, Half);
+        RunCycles(runner, input, Half);
         var middle = ProcessMemory.ResidentBytesAfterGc();
-        var last = RunCycles(session, features, Half);
+        var last = RunCycles(runner, input, Half);
         var end = ProcessMemory.ResidentBytesAfterGc();
 
-        // A leaked tensor per cycle (≥ 500 bytes) would add ≥ 24 MiB over the second 50,000 cycles.
+        // A leaked native value per run (≥ 500 bytes) would add ≥ 24 MiB over the second 50,000 runs.
         var steady = end - middle;
         output.WriteLine(
-            $"VmRSS after warm-up {Mib(start):F1} MiB, after 50,000 cycles {Mib(middle):F1} MiB, after 100,000 cycles {Mib(end):F1} MiB; " +
-            $"growth over the last 50,000 cycles {Mib(steady):F2} MiB.");
-        MlpClassifierTests.AssertClose(expected, last, 1e-5f);
-        Assert.True(steady < SteadyBound, $"Resident memory grew by {Mib(steady):F1} MiB over the last {Half} cycles (bound {Mib(SteadyBound):F0} MiB).");
+            $"VmRSS after warm-up {Mib(start):F1} MiB, after 50,000 runs {Mib(middle):F1} MiB, after 100,000 runs {Mib(end):F1} MiB; " +
+            $"growth over the last 50,000 runs {Mib(steady):F2} MiB.");
+        Tensors.AssertClose(model.Reference(features, 4), last, 1e-5f);
+        Assert.True(steady < SteadyBound, $"Resident memory grew by {Mib(steady):F1} MiB over the last {Half} runs (bound {Mib(SteadyBound):F0} MiB).");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(32)]
+    [InlineData(512)]
+    public void RunnerRun_SteadyState_ManagedAllocationWithinBudget(int batch)
+    {
+        // The result tensors, their shapes and the per-run input and output value wrappers; nothing grows with the batch.
+        const long BudgetPerRun = 1024;
+        const int Runs = 2_000;
+        var model = new MlpModel();
+        using var runner = new OnnxModelRunner(new OnnxSessionFactory(), model.Bytes, new SessionSettings(), instances: 1);
+        using var input = Tensors.Float(MlpModel.InputName, MlpModel.CreateInput(batch, seed: batch), batch, MlpModel.Features);
+        RunCycles(runner, input, 200);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        RunCycles(runner, input, Runs);
+        var perRun = (GC.GetAllocatedBytesForCurrentThread() - before) / Runs;
+
+        output.WriteLine($"Batch {batch}: {perRun} B allocated per run.");
+        Assert.True(perRun < BudgetPerRun, $"Batch {batch}: {perRun} B per run (budget {BudgetPerRun} B).");
     }
 
     private static double Mib(long bytes) => bytes / 1024.0 / 1024.0;
 
-    private static float[] RunCycles(InferenceSession session, float[] features, int cycles)
+    private static float[] RunCycles(OnnxModelRunner runner, Contracts.Inference.NamedTensor input, int cycles)
     {
         var last = Array.Empty<float>();
-        var outputs = new OrtValue?[1];
+        string[] outputs = [MlpModel.OutputName];
         for (var i = 0; i < cycles; i++)
         {
-            using var input = OrtValue.CreateTensor(features, 4, MlpModel.Features);
-            outputs[0] = null;
-            session.Run([input], outputs);
-            using var result = outputs[0]!;
+            using var result = runner.Run(0, [input], outputs, CancellationToken.None)[0];
             if (i == cycles - 1)
             {
-                last = result.GetTensorData<float>().ToArray();
+                last = result.AsSpan<float>().ToArray();
             }
         }
 

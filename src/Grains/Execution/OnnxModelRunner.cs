@@ -1,48 +1,50 @@
-using System.Buffers;
+using Microsoft.ML.OnnxRuntime;
 using OrleansInference.Contracts.Inference;
 using OrleansInference.OnnxRuntime;
 
 namespace OrleansInference.Grains.Execution;
 
 /// <summary>
-/// The execution instances of one model version: one ONNX Runtime session each. Inputs are laid over the request's
-/// bytes without copying (pinned for the run); outputs are copied once into pooled buffers the result tensors own.
+/// The execution instances of one model version: one ONNX Runtime session each, with its run options and I/O binding
+/// created once (<see cref="OnnxRunnerInstance"/>). The first session decides the execution provider (CUDA, or CPU
+/// after a logged fallback); the others are created on the same one.
 /// </summary>
 public sealed class OnnxModelRunner : IModelRunner
 {
-    private readonly InferenceSession[] _sessions;
-
-    /// <summary>One reusable RunOptions per instance (an instance runs one batch at a time), for cancellable runs.</summary>
-    private readonly RunOptions?[] _runOptions;
+    private readonly OnnxRunnerInstance[] _instances;
     private int _disposed;
 
-    public OnnxModelRunner(OrtEnvironment environment, ReadOnlyMemory<byte> model, SessionOptions options, int instances)
+    public OnnxModelRunner(OnnxSessionFactory factory, byte[] model, SessionSettings settings, int instances)
     {
-        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(factory);
+        ArgumentNullException.ThrowIfNull(settings);
         ArgumentOutOfRangeException.ThrowIfLessThan(instances, 1);
-        _sessions = new InferenceSession[instances];
-        _runOptions = new RunOptions?[instances];
+        _instances = new OnnxRunnerInstance[instances];
         try
         {
-            for (var i = 0; i < instances; i++)
+            var first = factory.Create(model, settings);
+            _instances[0] = new OnnxRunnerInstance(first.Session);
+            ExecutionProvider = first.ExecutionProvider;
+            FallbackReason = first.FallbackReason;
+            var rest = settings.WithProvider(first.Provider);
+            for (var i = 1; i < instances; i++)
             {
-                _sessions[i] = environment.CreateSession(model, options);
+                _instances[i] = new OnnxRunnerInstance(factory.Create(model, rest).Session);
             }
         }
         catch
         {
-            foreach (var session in _sessions)
+            foreach (var instance in _instances)
             {
-                session?.Dispose();
+                instance?.Dispose();
             }
 
             throw;
         }
 
-        var first = _sessions[0];
-        Inputs = first.InputMetadata.Select(ToInfo).ToArray();
-        Outputs = first.OutputMetadata.Select(ToInfo).ToArray();
-        ExecutionProvider = first.ExecutionProvider;
+        var session = _instances[0].Session;
+        Inputs = session.InputNames.Select(name => ToInfo(name, session.InputMetadata[name])).ToArray();
+        Outputs = session.OutputNames.Select(name => ToInfo(name, session.OutputMetadata[name])).ToArray();
     }
 
     /// <inheritdoc />
@@ -54,80 +56,18 @@ public sealed class OnnxModelRunner : IModelRunner
     /// <inheritdoc />
     public string ExecutionProvider { get; }
 
+    /// <summary>Why the sessions run on CPU although CUDA was configured; null when they run where configured.</summary>
+    public string? FallbackReason { get; }
+
     /// <inheritdoc />
-    public int Instances => _sessions.Length;
+    public int Instances => _instances.Length;
 
     /// <inheritdoc />
     public NamedTensor[] Run(int instance, ReadOnlySpan<NamedTensor> inputs, IReadOnlyList<string> outputNames, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         ArgumentNullException.ThrowIfNull(outputNames);
-        var session = _sessions[instance];
-        if (inputs.Length != Inputs.Count)
-        {
-            throw new ArgumentException($"The model takes {Inputs.Count} inputs; {inputs.Length} were given.", nameof(inputs));
-        }
-
-        var values = new OrtValue[inputs.Length];
-        var pins = new MemoryHandle[inputs.Length];
-        var outputIndices = new int[outputNames.Count];
-        var outputs = new OrtValue?[outputNames.Count];
-        RunOptions? runOptions = null;
-        CancellationTokenRegistration registration = default;
-        try
-        {
-            for (var i = 0; i < inputs.Length; i++)
-            {
-                values[i] = CreateInput(inputs[i], out pins[i]);
-            }
-
-            for (var o = 0; o < outputIndices.Length; o++)
-            {
-                var index = session.GetOutputIndex(outputNames[o]);
-                if (index < 0)
-                {
-                    throw new ArgumentException($"The model has no output '{outputNames[o]}'.", nameof(outputNames));
-                }
-
-                outputIndices[o] = index;
-            }
-
-            if (cancellationToken.CanBeCanceled)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                runOptions = _runOptions[instance] ??= new RunOptions();
-                registration = cancellationToken.UnsafeRegister(static s => ((RunOptions)s!).SetTerminate(), runOptions);
-            }
-
-            session.Run(values, outputIndices, outputs, runOptions);
-            var result = new NamedTensor[outputs.Length];
-            for (var o = 0; o < outputs.Length; o++)
-            {
-                result[o] = ToNamedTensor(outputNames[o], outputs[o]!);
-            }
-
-            return result;
-        }
-        finally
-        {
-            // Disposing the registration waits for a running callback, so the flag can be reset for the next run.
-            registration.Dispose();
-            if (runOptions is { IsTerminateRequested: true })
-            {
-                runOptions.UnsetTerminate();
-            }
-
-            foreach (var output in outputs)
-            {
-                output?.Dispose();
-            }
-
-            for (var i = 0; i < values.Length; i++)
-            {
-                values[i]?.Dispose();
-                pins[i].Dispose();
-            }
-        }
+        return _instances[instance].Run(inputs, outputNames, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -138,50 +78,14 @@ public sealed class OnnxModelRunner : IModelRunner
             return;
         }
 
-        foreach (var session in _sessions)
+        foreach (var instance in _instances)
         {
-            session.Dispose();
-        }
-
-        foreach (var runOptions in _runOptions)
-        {
-            runOptions?.Dispose();
+            instance.Dispose();
         }
     }
 
-    private static ModelTensorInfo ToInfo(TensorMetadata metadata) =>
-        new(metadata.Name, (TensorDataType)(int)metadata.ElementType, metadata.Shape.Select(d => d < 0 ? -1 : d).ToArray());
-
-    private static unsafe OrtValue CreateInput(NamedTensor tensor, out MemoryHandle pin)
-    {
-        if (tensor.DataType == TensorDataType.String)
-        {
-            pin = default;
-            return OrtValue.CreateStringTensor(tensor.Strings, tensor.Shape);
-        }
-
-        var elementType = (TensorElementType)(int)tensor.DataType;
-        if (tensor.Data.IsEmpty)
-        {
-            pin = default;
-            return OrtValue.AllocateTensor(elementType, tensor.Shape);
-        }
-
-        pin = tensor.Data.Pin();
-        return OrtValue.CreateTensor(elementType, (nint)pin.Pointer, tensor.Data.Length, tensor.Shape);
-    }
-
-    private static NamedTensor ToNamedTensor(string name, OrtValue value)
-    {
-        var shape = value.Shape.ToArray();
-        if (value.ElementType == TensorElementType.String)
-        {
-            return new NamedTensor(name, shape, value.GetStrings());
-        }
-
-        var bytes = value.GetTensorBytes();
-        var owner = PooledBytes.Rent(bytes.Length, out var array);
-        bytes.CopyTo(array);
-        return new NamedTensor(name, (TensorDataType)(int)value.ElementType, shape, array.AsMemory(0, bytes.Length), owner);
-    }
+    private static ModelTensorInfo ToInfo(string name, NodeMetadata metadata) =>
+        metadata.IsTensor
+            ? new(name, (TensorDataType)(int)metadata.ElementDataType, metadata.Dimensions.Select(d => d < 0 ? -1L : d).ToArray())
+            : new(name, TensorDataType.Undefined, []);
 }

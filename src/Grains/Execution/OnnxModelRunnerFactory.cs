@@ -4,17 +4,17 @@ using OrleansInference.OnnxRuntime;
 
 namespace OrleansInference.Grains.Execution;
 
-/// <summary>Creates <see cref="OnnxModelRunner"/>s in the process's ONNX Runtime environment.</summary>
+/// <summary>Creates <see cref="OnnxModelRunner"/>s through the host's <see cref="OnnxSessionFactory"/>.</summary>
 public sealed class OnnxModelRunnerFactory : IModelRunnerFactory
 {
-    private readonly OrtEnvironment _environment;
+    private readonly OnnxSessionFactory _sessions;
     private readonly OnnxRunnerOptions _options;
 
-    public OnnxModelRunnerFactory(OrtEnvironment environment, IOptions<OnnxRunnerOptions> options)
+    public OnnxModelRunnerFactory(OnnxSessionFactory sessions, IOptions<OnnxRunnerOptions> options)
     {
-        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(sessions);
         ArgumentNullException.ThrowIfNull(options);
-        _environment = environment;
+        _sessions = sessions;
         _options = options.Value;
     }
 
@@ -24,14 +24,15 @@ public sealed class OnnxModelRunnerFactory : IModelRunnerFactory
         ArgumentNullException.ThrowIfNull(descriptor);
         ArgumentOutOfRangeException.ThrowIfLessThan(instances, 1);
         var bytes = File.ReadAllBytes(descriptor.ModelPath);
-        var sessionOptions = new SessionOptions
+        var settings = new SessionSettings
         {
             IntraOpNumThreads = _options.IntraOpThreads,
             GraphOptimizationLevel = _options.GraphOptimizationLevel,
             ExecutionProvider = _options.ExecutionProvider,
             CudaDeviceId = _options.CudaDeviceId,
+            AllowCpuFallback = _options.AllowCpuFallback,
             LogId = descriptor.Key,
         };
-        return new OnnxModelRunner(_environment, bytes, sessionOptions, instances);
+        return new OnnxModelRunner(_sessions, bytes, settings, instances);
     }
 }

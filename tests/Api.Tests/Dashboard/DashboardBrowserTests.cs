@@ -75,6 +75,11 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
             var shown => $"'Active Silos' shows '{shown}'",
         });
 
+        // The overview polls ClusterStats on its own timer; a fast run would leave the page before the first poll.
+        await WaitForAsync("the overview's first ClusterStats poll", () => ResourceEntries().Any(e => e.Contains("/dashboard/ClusterStats", StringComparison.Ordinal))
+            ? null
+            : $"loads: [{string.Join(", ", ResourceEntries())}]");
+
         await Driver.Navigate().GoToUrlAsync(dashboard.AbsoluteUri + "#/grains");
         await WaitForAsync("live activations of the grid's grain types on the grains page", () =>
         {
@@ -203,10 +208,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     /// </summary>
     private void AssertEverythingLoadedUnder(Uri dashboard)
     {
-        var entries = Script<ReadOnlyCollection<object>>(
-            "return performance.getEntries().filter(e => e.entryType === 'navigation' || e.entryType === 'resource').map(e => e.responseStatus + ' ' + e.name);")
-            .Cast<string>()
-            .ToList();
+        var entries = ResourceEntries();
         var listed = string.Join(", ", entries);
         Assert.Contains(entries, e => e == $"200 {dashboard.AbsoluteUri}index.min.js");
         Assert.Contains(entries, e => e == $"200 {dashboard.AbsoluteUri}index.css");
@@ -214,6 +216,13 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         Assert.Contains(entries, e => e.StartsWith($"200 {dashboard.AbsoluteUri}ClusterStats", StringComparison.Ordinal));
         Assert.All(entries, e => Assert.True(e.StartsWith($"200 {dashboard.AbsoluteUri}", StringComparison.Ordinal), $"Expected every load to be a 200 under {dashboard}; got '{e}' among [{listed}]."));
     }
+
+    /// <summary>"status url" of the document and every resource the page loaded (the browser's resource timing entries).</summary>
+    private List<string> ResourceEntries() =>
+        Script<ReadOnlyCollection<object>>(
+            "return performance.getEntries().filter(e => e.entryType === 'navigation' || e.entryType === 'resource').map(e => e.responseStatus + ' ' + e.name);")
+            .Cast<string>()
+            .ToList();
 
     private T Script<T>(string script, params object[] args) => (T)Driver.ExecuteScript(script, args)!;
 }

@@ -27,11 +27,12 @@ internal sealed class GridCluster : IAsyncDisposable
     /// <summary>The external client (calls enter through a silo's gateway, as another process's would).</summary>
     public IClusterClient Client => Cluster.Client;
 
-    public static async Task<GridCluster> StartAsync(int silos)
+    /// <summary>Starts <paramref name="silos"/> silos; <paramref name="settings"/> adds to or overrides the grid's test configuration.</summary>
+    public static async Task<GridCluster> StartAsync(int silos, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "oi-cluster-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var values = new Dictionary<string, string?>
         {
             ["ModelRepository:RootPath"] = RepositoryRoot.Models(),
             ["ModelRepository:LoadProductionModelsAtStartup"] = "false",
@@ -39,7 +40,13 @@ internal sealed class GridCluster : IAsyncDisposable
             ["BatchJobs:DataRoot"] = Path.Combine(folder, "input"),
             ["BatchJobs:OutputRoot"] = Path.Combine(folder, "output"),
             ["BatchJobs:StateRoot"] = Path.Combine(folder, "state"),
-        }).Build();
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            values[key] = value;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         var builder = new InProcessTestClusterBuilder((short)silos);
         builder.ConfigureSilo((_, silo) => silo.AddInferenceGrains(configuration));
         var cluster = builder.Build();

@@ -1,3 +1,4 @@
+using OrleansInference.Contracts.Inference;
 using OrleansInference.OnnxModel;
 using OrleansInference.OnnxModel.Proto;
 
@@ -6,10 +7,10 @@ namespace OrleansInference.OnnxRuntime.Tests.Models;
 /// <summary>Single-node and other small ONNX models for tests.</summary>
 public static class TestModels
 {
-    public static TensorProto.Types.DataType ToOnnx(TensorElementType type) => (TensorProto.Types.DataType)(int)type;
+    public static TensorProto.Types.DataType ToOnnx(TensorDataType type) => (TensorProto.Types.DataType)(int)type;
 
     /// <summary>x[2,3] (<paramref name="inputType"/>) → <paramref name="opType"/> → y[2,3] (<paramref name="outputType"/>).</summary>
-    public static byte[] Unary(string opType, TensorElementType inputType, TensorElementType outputType, params AttributeProto[] attributes) =>
+    public static byte[] Unary(string opType, TensorDataType inputType, TensorDataType outputType, params AttributeProto[] attributes) =>
         new OnnxGraphBuilder(opType.ToLowerInvariant(), opset: 17)
             .AddInput("x", ToOnnx(inputType), 2L, 3L)
             .AddOutput("y", ToOnnx(outputType), 2L, 3L)
@@ -17,7 +18,7 @@ public static class TestModels
             .ToBytes();
 
     /// <summary>a[N,3] + b[N,3] → sum[N,3].</summary>
-    public static byte[] Add(TensorElementType type) =>
+    public static byte[] Add(TensorDataType type) =>
         new OnnxGraphBuilder("add", opset: 17)
             .AddInput("a", ToOnnx(type), "N", 3L)
             .AddInput("b", ToOnnx(type), "N", 3L)
