@@ -2,11 +2,14 @@
 # Single-row KServe v2 infer (breast-cancer, 30 FP32 features) against the grid and a bare Kestrel endpoint, measured
 # from outside with wrk: each server pinned to core 0, wrk (one thread, 64 connections) on core 1, the two systems
 # interleaved, ROUNDS rounds. Prints req/s per run and the grid / Kestrel ratio of each round. Loopback only.
-# Usage: bench/wrk/compare.sh [ROUNDS] [SECONDS]   (after `dotnet build bench/LoadTool -c Release`)
+# With OTHER, a checkout of another commit (its bench/LoadTool built), that commit's grid runs in the same rounds too:
+# before and after a change, side by side.
+# Usage: bench/wrk/compare.sh [ROUNDS] [SECONDS] [OTHER]   (after `dotnet build bench/LoadTool -c Release`)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds=${1:-3}
 seconds=${2:-10}
+other=${3:-}
 tool=bench/LoadTool/bin/Release/net10.0/OrleansInference.LoadTool
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 1; }
 [ -x "$tool" ] || { echo "build first: dotnet build bench/LoadTool -c Release" >&2; exit 1; }
@@ -21,7 +24,8 @@ printf 'wrk.method = "POST"\nwrk.body = [[%s]]\nwrk.headers["Content-Type"] = "a
 
 # Starts a server and sets $url. Its stdin is a FIFO this shell keeps open: the server stops when it closes.
 start() {
-  local name=$1; shift
+  local name=$1 tool=$tool; shift
+  if [ "$1" = "--tool" ]; then tool=$2; shift 2; fi
   mkfifo "$work/$name.in"
   DOTNET_TC_DelaySingleProcMultiplier=1 taskset -c 0 "$tool" "$@" < "$work/$name.in" > "$work/$name.log" 2>&1 &
   pids+=($!)
@@ -37,6 +41,12 @@ start() {
 
 start grid serve-grid "--contentRoot=$PWD/src/Api" "--Registry:SqlitePath=$work/registry.db" "--BatchJobs:StateRoot=$work/state"
 grid=$url
+if [ -n "$other" ]; then
+  other=$(cd "$other" && pwd)
+  start other --tool "$other/bench/LoadTool/bin/Release/net10.0/OrleansInference.LoadTool" serve-grid "--contentRoot=$other/src/Api" \
+    "--Registry:SqlitePath=$work/other.db" "--BatchJobs:StateRoot=$work/other-state" --Orleans:SiloPort=0 --Orleans:GatewayPort=0
+  other_grid=$url
+fi
 mkdir -p "$work/responses"
 curl -s -X POST "$grid/v2/models/breast-cancer/infer" -H 'content-type: application/json' -d "$body" > "$work/responses/v2-json"
 grep -q '"outputs"' "$work/responses/v2-json" || { echo "the grid did not answer the request:" >&2; cat "$work/responses/v2-json" >&2; exit 1; }
@@ -47,8 +57,10 @@ baseline=$url
 run() { taskset -c 1 wrk -t1 -c64 -d"$1"s -s "$work/post.lua" "$2/v2/models/breast-cancer/infer" | awk '/Requests\/sec/ {print $2}'; }
 echo "warming up (tiered JIT) ..."
 run 15 "$grid" >/dev/null; run 10 "$baseline" >/dev/null
-echo "round grid_req_s kestrel_req_s ratio"
+[ -z "$other" ] || run 15 "$other_grid" >/dev/null
+echo "round grid_req_s kestrel_req_s ratio${other:+ other_grid_req_s other_ratio}"
 for r in $(seq 1 "$rounds"); do
-  g=$(run "$seconds" "$grid"); k=$(run "$seconds" "$baseline")
-  awk -v r="$r" -v g="$g" -v k="$k" 'BEGIN { printf "%d %.0f %.0f %.1f%%\n", r, g, k, 100 * g / k }'
+  g=$(run "$seconds" "$grid"); k=$(run "$seconds" "$baseline"); o=0
+  [ -z "$other" ] || o=$(run "$seconds" "$other_grid")
+  awk -v r="$r" -v g="$g" -v k="$k" -v o="$o" 'BEGIN { printf "%d %.0f %.0f %.1f%%", r, g, k, 100 * g / k; if (o > 0) printf " %.0f %.1f%%", o, 100 * o / k; printf "\n" }'
 done
