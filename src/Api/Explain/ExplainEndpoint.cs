@@ -38,7 +38,7 @@ internal static class ExplainEndpoint
         var route = await grid.ResolveAsync(envelope.Model, envelope.Version, envelope.UserId, cancellationToken);
         if (!route.Found || !catalog.TryGet(envelope.Model, route.Version!, out var entry))
         {
-            return Problems.NotFound(route.Error ?? $"Model '{envelope.Model}' has no version '{envelope.Version}'.");
+            return Problems.ForMissingRoute(context.Response, route, $"Model '{envelope.Model}' has no version '{envelope.Version}'.");
         }
 
         var vectorizer = entry.Vectorizer;

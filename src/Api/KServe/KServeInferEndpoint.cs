@@ -63,6 +63,7 @@ internal static class KServeInferEndpoint
             var route = await grid.ResolveAsync(model, null, null, cancellationToken);
             if (!route.Found)
             {
+                InferenceStatusHttp.SetRetryAfter(response, InferenceStatus.Unavailable, route.RetryAfter);
                 await V2Errors.WriteAsync(response, StatusCodes.Status503ServiceUnavailable, route.Error ?? $"Model '{model}' has no serving version.", cancellationToken);
                 return;
             }

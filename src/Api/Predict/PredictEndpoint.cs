@@ -73,7 +73,7 @@ internal sealed class PredictEndpoint(
             var route = experiment?.Route ?? await grid.ResolveAsync(envelope.Model, envelope.Version, envelope.UserId, cancellationToken);
             if (!route.Found || !catalog.TryGet(envelope.Model, route.Version!, out entry))
             {
-                await Problems.NotFound(route.Error ?? $"Model '{envelope.Model}' has no version '{envelope.Version}'.").ExecuteAsync(context);
+                await Problems.ForMissingRoute(context.Response, route, $"Model '{envelope.Model}' has no version '{envelope.Version}'.").ExecuteAsync(context);
                 return;
             }
 

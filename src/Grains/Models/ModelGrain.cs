@@ -82,7 +82,7 @@ public sealed partial class ModelGrain : Grain, IModelGrain, ILocalModelRouter
         }
 
         return ValueTask.FromResult(routing.Unloaded.Contains(version)
-            ? new VersionRoute(null, $"Model '{Model}/{version}' is unloaded; load it to serve traffic.")
+            ? new VersionRoute(null, $"Model '{Model}/{version}' is unloaded; load it to serve traffic.", UnloadedRetryAfter)
             : new VersionRoute(version));
     }
 
@@ -203,7 +203,7 @@ public sealed partial class ModelGrain : Grain, IModelGrain, ILocalModelRouter
         }
 
         return routing.Unloaded.Contains(version)
-            ? new VersionRoute(null, $"Model '{Model}/{version}' is unloaded; load it to serve traffic.")
+            ? new VersionRoute(null, $"Model '{Model}/{version}' is unloaded; load it to serve traffic.", UnloadedRetryAfter)
             : new VersionRoute(version);
     }
 
@@ -229,6 +229,9 @@ public sealed partial class ModelGrain : Grain, IModelGrain, ILocalModelRouter
             Log.DrainFailed(_logger, Model, ex);
         }
     }
+
+    /// <summary>What an unloaded version's callers are told to wait before trying again.</summary>
+    private static readonly TimeSpan UnloadedRetryAfter = TimeSpan.FromSeconds(5);
 
     private static ModelDeploymentInfo ToInfo(ModelDeployment d) => new(d.Model, d.Version, d.TrafficPercentage, d.BaselineVersion, d.UpdatedAt);
 

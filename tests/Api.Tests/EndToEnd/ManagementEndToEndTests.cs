@@ -77,6 +77,15 @@ public sealed class ManagementEndToEndTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, unload.StatusCode);
         }
 
+        // An unloaded version exists but cannot serve now: 503 with Retry-After, naming it, not 404.
+        using (var unloaded = await Client.PostAsJsonAsync("api/v1/predict", new { model = "breast-cancer", version = "4", features = new float[30] }))
+        {
+            var text = await unloaded.Content.ReadAsStringAsync();
+            Assert.True(unloaded.StatusCode == HttpStatusCode.ServiceUnavailable, $"predict on an unloaded version: expected 503, got {(int)unloaded.StatusCode}: {text}");
+            Assert.True(unloaded.Headers.RetryAfter?.Delta > TimeSpan.Zero, "predict on an unloaded version: no Retry-After.");
+            Assert.Contains("breast-cancer/4", text, StringComparison.Ordinal);
+        }
+
         using (var archive = await Client.PostAsync("api/v1/models/breast-cancer/versions/4/archive", null))
         {
             Assert.Equal(HttpStatusCode.OK, archive.StatusCode);
