@@ -41,13 +41,16 @@ public sealed partial class BatchJobGrain
             CheckErrorBudget(job);
 
             // Chunks fan out to chunk grains, at most MaxParallelChunks at a time; each checkpoint is durable before the
-            // next chunk's call, and a chunk whose call did not return is scored again on resume.
+            // next chunk's call, and a chunk whose call did not return is scored again on resume. A chunk's call is not
+            // cancelled: when the job stops, Parallel.ForEachAsync starts no more chunks and waits for those running
+            // (one chunk each), so no part is written after a cancelled job's folder is removed.
             var workDirectory = _paths.WorkDirectory(job.Id);
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelChunks, CancellationToken = cancellationToken };
             await Parallel.ForEachAsync(pending, parallel, async (chunk, ct) =>
             {
                 var work = new BatchChunkWork(job.Id, job.Model, job.Version, job.InputPath, job.InputFormat, job.OutputFormat, plan.Header, chunk);
-                var checkpoint = await _grains.GetGrain<IBatchChunkGrain>($"{job.Id}/{chunk.Index}").ProcessAsync(work, ct);
+                var checkpoint = await _grains.GetGrain<IBatchChunkGrain>($"{job.Id}/{chunk.Index}").ProcessAsync(work, CancellationToken.None);
+                ct.ThrowIfCancellationRequested();
                 await _store.CheckpointAsync(job.Id, checkpoint, ct);
                 Interlocked.Add(ref _rowsDone, checkpoint.Rows);
                 Interlocked.Add(ref _errors, checkpoint.Errors);
