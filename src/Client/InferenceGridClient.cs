@@ -18,12 +18,14 @@ namespace OrleansInference.Client;
 public sealed class InferenceGridClient
 {
     private readonly IGrainFactory _grains;
+    private readonly GridCalls _grid;
 
     /// <summary>Creates the facade over a connected cluster client's grain factory.</summary>
     public InferenceGridClient(IGrainFactory grains)
     {
         ArgumentNullException.ThrowIfNull(grains);
         _grains = grains;
+        _grid = new GridCalls(grains, local: null);
     }
 
     /// <summary>
@@ -60,14 +62,15 @@ public sealed class InferenceGridClient
         GrainKeys.ThrowIfInvalidModel(model);
         GrainKeys.ThrowIfInvalidVersion(version);
         var features = FeatureRows.Flatten(rows, out var columns);
-        var route = await _grains.GetGrain<IModelGrain>(model).ResolveAsync(version, userId, cancellationToken);
+        var route = await _grid.ResolveAsync(model, version, userId, cancellationToken);
         if (!route.Found)
         {
-            return new PredictResult(InferenceStatus.NotFound, model, version ?? "", Error: route.Error ?? $"Model '{model}' has no version to serve the request.");
+            var (status, error) = Unrouted(route, model);
+            return new PredictResult(status, model, version ?? "", Error: error, RetryAfter: route.RetryAfter);
         }
 
         var request = new PredictRequest(features, rows.Length, columns);
-        var result = await _grains.GetGrain<IModelVersionGrain>(GrainKeys.Version(model, route.Version!)).PredictAsync(request, cancellationToken);
+        var result = await _grid.PredictAsync(GrainKeys.Version(model, route.Version!), request, cancellationToken);
         if (result.Status == InferenceStatus.InvalidInput)
         {
             throw new ArgumentException(result.Error ?? $"Model '{model}/{route.Version}' rejected the rows.", nameof(rows));
@@ -104,13 +107,14 @@ public sealed class InferenceGridClient
             }
         }
 
-        var route = await _grains.GetGrain<IModelGrain>(model).ResolveAsync(version, null, cancellationToken);
+        var route = await _grid.ResolveAsync(model, version, null, cancellationToken);
         if (!route.Found)
         {
-            return new InferenceResult(InferenceStatus.NotFound, model, version ?? "", Error: route.Error ?? $"Model '{model}' has no version to serve the request.");
+            var (status, error) = Unrouted(route, model);
+            return new InferenceResult(status, model, version ?? "", Error: error, RetryAfter: route.RetryAfter);
         }
 
-        var result = await _grains.GetGrain<IModelVersionGrain>(GrainKeys.Version(model, route.Version!)).InferAsync(new InferenceRequest(null, inputs), cancellationToken);
+        var result = await _grid.InferAsync(GrainKeys.Version(model, route.Version!), new InferenceRequest(null, inputs), cancellationToken);
         if (result.Status == InferenceStatus.InvalidInput)
         {
             throw new ArgumentException(result.Error ?? $"Model '{model}/{route.Version}' rejected the inputs.", nameof(inputs));
@@ -183,4 +187,9 @@ public sealed class InferenceGridClient
         GrainKeys.ThrowIfInvalidId(jobId, nameof(jobId));
         return _grains.GetGrain<IBatchJobGrain>(jobId).CancelAsync(cancellationToken);
     }
+
+    /// <summary>Why routing found no version: Unavailable (retry later) for a version that cannot serve now, NotFound otherwise.</summary>
+    private static (InferenceStatus Status, string Error) Unrouted(VersionRoute route, string model) =>
+        (route.RetryAfter is null ? InferenceStatus.NotFound : InferenceStatus.Unavailable,
+            route.Error ?? $"Model '{model}' has no version to serve the request.");
 }
