@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
-using Orleans;
 using OrleansInference.Contracts.BatchJobs;
 using OrleansInference.Contracts.Inference;
 using OrleansInference.Contracts.Models;

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using OrleansInference.Contracts.Experiments;
 using OrleansInference.Grains.Models;
 
 namespace OrleansInference.Grains.Experiments;
