@@ -43,6 +43,8 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<Security.ApiKeyRegistry>();
         services.TryAddSingleton<Security.AccessControl>();
         services.AddProblemDetails();
+        services.AddRequestDecompression();
+        services.AddSingleton<Microsoft.AspNetCore.RequestDecompression.IRequestDecompressionProvider, Http.RequestBodyDecompression>();
         services.TryAddSingleton<Metrics.PrometheusMetrics>();
         services.AddHostedService(static sp => sp.GetRequiredService<Metrics.PrometheusMetrics>());
         services.AddExceptionHandler<ApiExceptionHandler>();

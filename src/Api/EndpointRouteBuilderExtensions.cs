@@ -25,6 +25,7 @@ public static class EndpointRouteBuilderExtensions
     public static WebApplication MapInferenceApi(this WebApplication app)
     {
         app.UseExceptionHandler();
+        app.UseRequestDecompression();
         app.UseMiddleware<EmptyErrorBodyMiddleware>();
         app.UseMiddleware<AccessControlMiddleware>();
         app.MapOpenApi("/openapi/{documentName}.json");
