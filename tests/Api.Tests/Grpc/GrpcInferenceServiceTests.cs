@@ -239,11 +239,15 @@ public sealed class GrpcInferenceServiceTests(DemoServerFixture fixture) : IClas
         request.RawInputContents.Add(ByteString.CopyFrom(new byte[256 * 4]));
 
         var late = await Assert.ThrowsAsync<RpcException>(() => Client.ModelInferAsync(request, deadline: DateTime.UtcNow.AddTicks(TimeSpan.TicksPerMillisecond / 2)).ResponseAsync);
+        request.Parameters["timeout"] = new InferParameter { Int64Param = 1 };
+        var serverLate = await Assert.ThrowsAsync<RpcException>(() => Client.ModelInferAsync(request, deadline: Deadline()).ResponseAsync);
+        request.Parameters.Clear();
         using var cancel = new CancellationTokenSource(TimeSpan.FromTicks(TimeSpan.TicksPerMillisecond / 2));
         var cancelled = await Assert.ThrowsAsync<RpcException>(() => Client.ModelInferAsync(request, deadline: Deadline(), cancellationToken: cancel.Token).ResponseAsync);
         var after = await Client.ModelInferAsync(IrisRequest("after"), deadline: Deadline());
 
         Assert.Equal(StatusCode.DeadlineExceeded, late.StatusCode);
+        Assert.Equal(StatusCode.DeadlineExceeded, serverLate.StatusCode);
         Assert.Equal(StatusCode.Cancelled, cancelled.StatusCode);
         Assert.Equal("after", after.Id);
     }
