@@ -26,6 +26,7 @@ public static class EndpointRouteBuilderExtensions
     public static WebApplication MapInferenceApi(this WebApplication app, bool dashboard)
     {
         app.UseExceptionHandler();
+        app.UseRequestDecompression();
         app.UseMiddleware<EmptyErrorBodyMiddleware>();
         app.UseMiddleware<AccessControlMiddleware>();
         app.MapOpenApi("/openapi/{documentName}.json");

@@ -113,7 +113,7 @@ public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain, ILoca
 
         var s = runtime.Batcher.Snapshot();
         return Task.FromResult(new ModelVersionStatistics(
-            model, version, Volatile.Read(ref _lastInferenceUnixMs), s.RequestCount, s.ExecutionCount, s.SuccessCount, s.SuccessNs,
+            model, version, Volatile.Read(ref _lastInferenceUnixMs), s.InferenceCount, s.ExecutionCount, s.SuccessCount, s.SuccessNs,
             s.FailureCount, s.FailureNs, s.QueueNs, s.ComputeNs, s.BatchSizes));
     }
 
