@@ -26,6 +26,7 @@ public static class EndpointRouteBuilderExtensions
     {
         app.UseExceptionHandler();
         app.UseMiddleware<EmptyErrorBodyMiddleware>();
+        app.UseMiddleware<RequestBodyLimitMiddleware>();
         app.UseMiddleware<AccessControlMiddleware>();
         app.MapOpenApi("/openapi/{documentName}.json");
         // The hot path takes its singletons once here: binding them per request would resolve each from a request

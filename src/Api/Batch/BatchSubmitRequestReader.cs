@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using OrleansInference.Api.Http;
 using OrleansInference.Api.Predict;
 using OrleansInference.Grains.BatchJobs;
 
@@ -47,7 +48,7 @@ internal static class BatchSubmitRequestReader
 
     private static string? String(JsonElement root, string name) =>
         !root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
-        : value.ValueKind == JsonValueKind.String ? value.GetString()
+        : value.ValueKind == JsonValueKind.String ? (JsonText.TryGetString(value, out var text) ? text : throw new PredictFormatException(JsonText.NotText($"'{name}'")))
         : value.ValueKind == JsonValueKind.Number && name == "version" ? value.GetRawText()
         : throw new PredictFormatException($"'{name}' must be a string.");
 
@@ -70,8 +71,15 @@ internal static class BatchSubmitRequestReader
 
         var records = new List<byte[]>(inputs.GetArrayLength());
         var buffer = new ArrayBufferWriter<byte>();
+        var index = 0;
         foreach (var item in inputs.EnumerateArray())
         {
+            if (!IsText(item))
+            {
+                throw new PredictFormatException(JsonText.NotText($"A string in 'inputs[{index}]'"));
+            }
+
+            index++;
             buffer.ResetWrittenCount();
             using (var writer = new Utf8JsonWriter(buffer))
             {
@@ -93,5 +101,45 @@ internal static class BatchSubmitRequestReader
         }
 
         return records;
+    }
+
+    // Records are re-encoded and later decoded by the job: a string that is not text is refused here, by index.
+    private static bool IsText(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return JsonText.TryGetString(element, out _);
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (!IsText(item))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            case JsonValueKind.Object:
+                try
+                {
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        // Name decodes the property name: it throws, as GetString does, on text that is not Unicode.
+                        if (property.Name.Length < 0 || !IsText(property.Value))
+                        {
+                            return false;
+                        }
+                    }
+                }
+                catch (InvalidOperationException)
+                {
+                    return false;
+                }
+
+                return true;
+            default:
+                return true;
+        }
     }
 }

@@ -29,6 +29,11 @@ internal static class TritonEndpoints
         var readyOnly = false;
         if (context.Request.ContentLength is > 0 || context.Request.Headers.TransferEncoding.Count > 0)
         {
+            if (!context.Request.HasJsonContentType())
+            {
+                return KServeEndpoints.Error(StatusCodes.Status415UnsupportedMediaType, $"The index request body must be JSON (Content-Type 'application/json'), not '{context.Request.ContentType}'.");
+            }
+
             TritonRepositoryIndexRequest? body;
             try
             {
