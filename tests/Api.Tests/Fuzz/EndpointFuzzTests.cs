@@ -16,7 +16,7 @@ namespace OrleansInference.Api.Tests.Fuzz;
 /// </summary>
 public sealed class EndpointFuzzTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private const int RequestsPerSeed = 60;
+    private const int RequestsPerSeed = 100;
     private const int Concurrency = 8;
     private const long MaxRetainedBytes = 64L * 1024 * 1024;
 
@@ -80,19 +80,12 @@ public sealed class EndpointFuzzTests(ITestOutputHelper output) : IAsyncLifetime
 
         var failures = new ConcurrentQueue<string>();
         var statuses = new ConcurrentDictionary<int, int>();
-        for (var round = 0; round < 3; round++)
-        {
-        var work = Seeds.SelectMany((seed, s) => Enumerable.Range(0, RequestsPerSeed).Select(i => (seed, seedValue: (round * 100_000) + (s * 1000) + i))).ToArray();
+        var work = Seeds.SelectMany((seed, s) => Enumerable.Range(0, RequestsPerSeed).Select(i => (seed, seedValue: (s * 1000) + i))).ToArray();
         await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = Concurrency }, async (item, cancellationToken) =>
         {
             using var request = FuzzRequestFactory.Create(item.seed, new Random(item.seedValue), out var description);
             await SendAsync(client, request, item.seed.Group, description, failures, statuses, cancellationToken);
         });
-        var m = CollectedBytes();
-        var info = GC.GetGCMemoryInfo(GCKind.FullBlocking);
-        output.WriteLine($"round {round}: {m / 1048576.0:F1} MiB; gens {string.Join(" / ", info.GenerationInfo.ToArray().Select(g => (g.SizeAfterBytes / 1048576.0).ToString("F1")))}");
-        }
-        var work2 = new int[Seeds.Length * RequestsPerSeed * 3];
 
         foreach (var path in new[] { "api/v1/feedback", "api/v1/experiments", "api/v1/models/iris/versions/1/stage", "v2/repository/index", "api/v1/predict", "api/v1/batch" })
         {
@@ -105,7 +98,7 @@ public sealed class EndpointFuzzTests(ITestOutputHelper output) : IAsyncLifetime
         }
 
         var after = CollectedBytes();
-        output.WriteLine($"{work2.Length} mutated requests + 18 oversized; statuses: {string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}"))}");
+        output.WriteLine($"{work.Length} mutated requests + 18 oversized; statuses: {string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}"))}");
         output.WriteLine($"managed heap after a full collection: baseline {baseline / 1048576.0:F1} MiB, after {after / 1048576.0:F1} MiB; working set {Process.GetCurrentProcess().WorkingSet64 / 1048576.0:F0} MiB");
         Assert.True(failures.IsEmpty, $"{failures.Count} answers were 5xx (not a documented 503):\n{string.Join("\n", failures.Take(40))}");
         Assert.True(after - baseline < MaxRetainedBytes, $"The managed heap grew by {(after - baseline) / 1048576.0:F1} MiB over the burst (limit {MaxRetainedBytes / 1048576} MiB).");
