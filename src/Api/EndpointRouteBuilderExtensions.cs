@@ -42,6 +42,7 @@ public static class EndpointRouteBuilderExtensions
             .WithName("Predict")
             .WithSummary("Predict one row or a list of rows with a model's serving version.");
         app.MapPost("/api/v1/explain", Explain.ExplainEndpoint.HandleAsync)
+            .WithMetadata(RequestBodyLimitMetadata.Own)
             .WithName("Explain")
             .WithSummary("Explains one prediction: per-feature occlusion attributions against the training baseline.");
         app.MapHealthEndpoints();

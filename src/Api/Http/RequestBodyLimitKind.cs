@@ -8,4 +8,7 @@ public enum RequestBodyLimitKind
 
     /// <summary><c>ModelRepository:MaxUploadBytes</c> plus <see cref="RequestBodyLimitMiddleware.UploadOverheadBytes"/>.</summary>
     Upload = 1,
+
+    /// <summary>The endpoint reads its body with <see cref="RequestBodyReader"/>, which sets its own limit as it reads.</summary>
+    Own = 2,
 }

@@ -12,6 +12,9 @@ public sealed class RequestBodyLimitMetadata
     /// <summary>Model uploads: a multipart body may take <c>ModelRepository:MaxUploadBytes</c> plus room for the config part and framing.</summary>
     public static RequestBodyLimitMetadata Upload { get; } = new(RequestBodyLimitKind.Upload);
 
+    /// <summary>The endpoint reads its body with <see cref="RequestBodyReader"/> and its own limit.</summary>
+    public static RequestBodyLimitMetadata Own { get; } = new(RequestBodyLimitKind.Own);
+
     /// <summary>Which limit applies.</summary>
     public RequestBodyLimitKind Kind { get; }
 }

@@ -16,6 +16,7 @@ internal static class RequestBodyReader
         var declared = request.ContentLength;
         if (declared > maxBytes)
         {
+            RequestBodyLimitMiddleware.AllowDrain(request.HttpContext);
             throw new BodyTooLargeException(declared.Value, maxBytes);
         }
 

@@ -14,6 +14,7 @@ namespace OrleansInference.Api.Tests.Fuzz;
 /// few oversized chunked bodies. No answer may be a 5xx other than the documented 503 (with Retry-After), and the
 /// server's managed memory returns near its baseline once the burst is collected.
 /// </summary>
+[Collection(FuzzCollection.Name)]
 public sealed class EndpointFuzzTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int RequestsPerSeed = 100;
