@@ -47,6 +47,7 @@ public static class ModelConfigValidator
             problems.Add($"cache needs ttl_seconds between 0 and 86400 and max_entries between 1 and 10000000; got {cache.TtlSeconds} and {cache.MaxEntries}.");
         }
         ValidateFeatures(config, problems);
+        ValidateWarmupInputs(config, problems);
         return problems;
     }
 
@@ -69,9 +70,38 @@ public static class ModelConfigValidator
                 problems.Add($"{kind} '{spec.Name}' has datatype '{spec.Datatype}'; expected a KServe v2 datatype such as FP32.");
             }
 
-            if (spec.Shape is null || spec.Shape.Length == 0 || Array.Exists(spec.Shape, d => d < -1 || d == 0))
+            // [] is a scalar; a 0 dimension is an empty tensor (both are valid ONNX values).
+            if (spec.Shape is null || Array.Exists(spec.Shape, d => d < -1))
             {
-                problems.Add($"{kind} '{spec.Name}' needs a shape of positive dimensions or -1 for dynamic ones.");
+                problems.Add($"{kind} '{spec.Name}' needs a shape: a list of dimensions of 0 or more, or -1 for dynamic ones ([] for a scalar).");
+            }
+        }
+    }
+
+    private static void ValidateWarmupInputs(ModelConfig config, List<string> problems)
+    {
+        if (config.WarmupInputs is not { } inputs)
+        {
+            return;
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var input in inputs)
+        {
+            if (WarmupInputConverter.TryConvert(input, out var tensor) is { } problem)
+            {
+                problems.Add(problem);
+                continue;
+            }
+
+            tensor!.Dispose();
+            if (!seen.Add(input.Name))
+            {
+                problems.Add($"warmup_inputs names '{input.Name}' twice.");
+            }
+            else if (config.Inputs is { } declared && !declared.Any(i => i.Name == input.Name))
+            {
+                problems.Add($"warmup_inputs names '{input.Name}', which is not one of the inputs.");
             }
         }
     }
