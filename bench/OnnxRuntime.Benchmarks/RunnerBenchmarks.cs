@@ -8,7 +8,7 @@ namespace OrleansInference.OnnxRuntime.Benchmarks;
 /// <summary>
 /// One run of the 30→16→2 MLP through the grid's runner (<see cref="OnnxModelRunner"/>, one instance): the input
 /// copied into the instance's aligned buffer, the binding's values reused while the batch shape recurs, the output
-/// copied into a pooled buffer the result owns (returned here at once, as the grid's callers do).
+/// copied into a result the runner hands out again once its tensors are disposed (here at once, as the batcher does).
 /// </summary>
 [MemoryDiagnoser]
 public class RunnerBenchmarks

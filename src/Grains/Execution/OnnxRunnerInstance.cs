@@ -17,9 +17,10 @@ namespace OrleansInference.Grains.Execution;
 /// </para>
 /// <para>
 /// Outputs of input shapes seen before are written by ONNX Runtime into preallocated buffers (<see cref="OutputPlan"/>),
-/// then copied once into pooled buffers the result tensors own. So a steady stream of recurring batch shapes allocates
-/// nothing in the binding: only the result tensors themselves. Sessions on another provider than CPU rebind inputs on
-/// every run, since ONNX Runtime copies a bound input to the device when it is bound.
+/// then copied once into a result kept by the plan and handed out again once its caller disposed every tensor
+/// (<see cref="ReusableResult"/>). So a steady stream of recurring batch shapes, whose results are disposed, allocates
+/// nothing per run. Sessions on another provider than CPU rebind inputs on every run, since ONNX Runtime copies a
+/// bound input to the device when it is bound.
 /// </para>
 /// <para>Dispose order: binding, run options, buffers, then the session they belong to.</para>
 /// </remarks>
@@ -91,7 +92,7 @@ internal sealed class OnnxRunnerInstance : IDisposable
                 try
                 {
                     RunBound(cancellationToken);
-                    return ReadPlan(plan, outputNames);
+                    return plan.Lease();
                 }
                 catch (OnnxRuntimeException) when (!_terminateRequested)
                 {
@@ -242,21 +243,6 @@ internal sealed class OnnxRunnerInstance : IDisposable
         {
             throw new OperationCanceledException("The run was terminated through its run options before it finished.", ex, cancellationToken);
         }
-    }
-
-    private static NamedTensor[] ReadPlan(OutputPlan plan, IReadOnlyList<string> outputNames)
-    {
-        var result = new NamedTensor[plan.Values.Length];
-        for (var o = 0; o < result.Length; o++)
-        {
-            var length = plan.ByteLengths[o];
-            var owner = PooledBytes.Rent(length, out var array);
-            plan.Buffers[o].Bytes(length).CopyTo(array);
-            var type = (TensorDataType)(int)plan.Buffers[o].ElementType;
-            result[o] = new NamedTensor(outputNames[o], type, (long[])plan.Shapes[o].Clone(), array.AsMemory(0, length), owner);
-        }
-
-        return result;
     }
 
     private void Terminate()

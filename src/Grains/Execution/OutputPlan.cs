@@ -13,7 +13,15 @@ namespace OrleansInference.Grains.Execution;
 /// </summary>
 internal sealed class OutputPlan : IDisposable
 {
+    /// <summary>
+    /// Results of this plan kept for reuse: enough for a result still being written to one client while the next
+    /// runs, and a few callers more; beyond that a held result is replaced by a new one.
+    /// </summary>
+    private const int KeptResults = 4;
+
     private readonly long[][] _inputShapes;
+    private readonly ReusableResult?[] _results = new ReusableResult?[KeptResults];
+    private int _nextResult;
 
     private OutputPlan(long[][] inputShapes, string[] outputNames, AlignedTensorBuffer[] buffers, OrtValue[] values, long[][] shapes, int[] byteLengths)
     {
@@ -100,6 +108,27 @@ internal sealed class OutputPlan : IDisposable
         }
 
         return new OutputPlan(inputShapes, outputNames.ToArray(), buffers, values, shapes, lengths);
+    }
+
+    /// <summary>
+    /// The outputs just written into the plan's buffers, as a result the caller owns until it disposes every tensor:
+    /// a kept result no caller holds (nothing allocated), else a new one kept in place of the oldest.
+    /// </summary>
+    public NamedTensor[] Lease()
+    {
+        for (var r = 0; r < _results.Length; r++)
+        {
+            if (_results[r] is { IsFree: true } free)
+            {
+                return free.HandOut(this);
+            }
+        }
+
+        // Every kept result is held (or none was made yet); one dropped here is released to the collector by its holder.
+        var result = new ReusableResult(this);
+        _results[_nextResult] = result;
+        _nextResult = (_nextResult + 1) % KeptResults;
+        return result.HandOut(this);
     }
 
     public void Dispose()
