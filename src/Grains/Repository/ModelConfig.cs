@@ -39,6 +39,19 @@ public sealed record ModelConfig
     /// <summary>Execution instances (separate sessions, one intra-op thread each). Default 1.</summary>
     public int Instances { get; set; } = 1;
 
+    /// <summary>
+    /// Where this version's sessions run, <c>cpu</c> or <c>cuda</c>, overriding the silo's
+    /// <c>OnnxRuntime:ExecutionProvider</c>; absent: the silo's choice. CPU fallback follows the silo's
+    /// <c>OnnxRuntime:AllowCpuFallback</c>.
+    /// </summary>
+    public string? ExecutionProvider { get; init; }
+
+    /// <summary>
+    /// The CUDA device ordinal (0 or more) this version's sessions use when they run on CUDA, overriding the silo's
+    /// <c>OnnxRuntime:CudaDeviceId</c>; absent: the silo's device. Not allowed with <c>execution_provider: cpu</c>.
+    /// </summary>
+    public int? CudaDeviceId { get; init; }
+
     /// <summary>Raw feature rows run at load (models with one FP32 input); the version is ready only after they succeed.</summary>
     public IReadOnlyList<float[]>? WarmupSamples { get; init; }
 

@@ -41,6 +41,7 @@ public static class ModelConfigValidator
             problems.Add($"Instances is {config.Instances}; expected 1 to 64.");
         }
 
+        ValidateExecution(config, problems);
         ValidateBatching(config.Batching, problems);
         if (config.Cache is { } cache && (cache.TtlSeconds is < 0 or > 86_400 || cache.MaxEntries is < 1 or > 10_000_000))
         {
@@ -49,6 +50,28 @@ public static class ModelConfigValidator
         ValidateFeatures(config, problems);
         ValidateWarmupInputs(config, problems);
         return problems;
+    }
+
+    private static void ValidateExecution(ModelConfig config, List<string> problems)
+    {
+        var provider = config.ExecutionProvider;
+        if (provider is not null && !string.Equals(provider, "cpu", StringComparison.OrdinalIgnoreCase) && !string.Equals(provider, "cuda", StringComparison.OrdinalIgnoreCase))
+        {
+            problems.Add($"execution_provider is '{provider}'; expected cpu or cuda.");
+        }
+
+        if (config.CudaDeviceId is { } device)
+        {
+            if (device < 0)
+            {
+                problems.Add($"cuda_device_id is {device}; expected 0 or greater.");
+            }
+
+            if (string.Equals(provider, "cpu", StringComparison.OrdinalIgnoreCase))
+            {
+                problems.Add("cuda_device_id is set but execution_provider is cpu; remove one of them.");
+            }
+        }
     }
 
     private static void ValidateSpecs(IReadOnlyList<TensorSpec>? specs, string kind, List<string> problems)

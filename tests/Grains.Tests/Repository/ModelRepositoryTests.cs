@@ -121,6 +121,36 @@ public sealed class ModelRepositoryTests : IDisposable
         Assert.Contains("warmup_inputs 'x' has shape [3] (3 elements) but 2 data elements", error.Message);
     }
 
+    [Theory]
+    [InlineData("\"execution_provider\":\"tpu\"", "execution_provider is 'tpu'; expected cpu or cuda.")]
+    [InlineData("\"cuda_device_id\":-1", "cuda_device_id is -1; expected 0 or greater.")]
+    [InlineData("\"execution_provider\":\"cpu\",\"cuda_device_id\":1", "cuda_device_id is set but execution_provider is cpu")]
+    public void ParseConfig_names_a_wrong_execution_setting(string setting, string expected)
+    {
+        var json = $$"""
+            {"name":"m","version":"1","inputs":[{"name":"x","datatype":"FP32","shape":[-1,2]}],
+             "outputs":[{"name":"y","datatype":"FP32","shape":[-1,2]}],{{setting}}}
+            """;
+
+        var error = Assert.Throws<ModelRepositoryException>(() => ModelRepository.ParseConfig(Encoding.UTF8.GetBytes(json), "test"));
+
+        Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public void ParseConfig_reads_the_versions_execution_settings()
+    {
+        var json = """
+            {"name":"m","version":"1","inputs":[{"name":"x","datatype":"FP32","shape":[-1,2]}],
+             "outputs":[{"name":"y","datatype":"FP32","shape":[-1,2]}],"execution_provider":"CUDA","cuda_device_id":2}
+            """;
+
+        var config = ModelRepository.ParseConfig(Encoding.UTF8.GetBytes(json), "test");
+
+        Assert.Equal("CUDA", config.ExecutionProvider);
+        Assert.Equal(2, config.CudaDeviceId);
+    }
+
     [Fact]
     public void ParseConfig_reports_malformed_json() =>
         Assert.Contains("not a valid model config", Assert.Throws<ModelRepositoryException>(() => ModelRepository.ParseConfig("{\"name\":"u8, "test")).Message);
