@@ -27,6 +27,7 @@ public static class ApiServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton<Grpc.GrpcInferenceService>();
+        services.TryAddSingleton<Health.GridReadiness>();
         // A co-hosted silo registers its own (with its local serving directory); a pure cluster client calls grains.
         services.TryAddSingleton(static sp => new GridCalls(sp.GetRequiredService<IGrainFactory>(), local: null));
         services.AddOptions<Security.AuthOptions>().Bind(configuration.GetSection(Security.AuthOptions.SectionName)).ValidateOnStart();

@@ -8,9 +8,8 @@ using OrleansInference.Api.Http;
 using OrleansInference.Api.KServe;
 using OrleansInference.Contracts.Inference;
 using OrleansInference.Contracts.Models;
-using OrleansInference.Grains.Catalog;
-using OrleansInference.Grains.Repository;
-using OrleansInference.Silo;
+using OrleansInference.Grid.Catalog;
+using OrleansInference.Grid.Repository;
 
 namespace OrleansInference.Api.Grpc;
 
@@ -23,7 +22,7 @@ internal sealed partial class GrpcInferenceService(
     ModelCatalog catalog,
     IGrainFactory grains,
     GridCalls grid,
-    SiloStartup startup,
+    GridReadiness readiness,
     TimeProvider time,
     IOptions<ApiOptions> apiOptions,
     IOptions<GrpcOptions> grpcOptions,
@@ -49,7 +48,7 @@ internal sealed partial class GrpcInferenceService(
             IMessage reply = method switch
             {
                 "ServerLive" => new ServerLiveResponse { Live = true },
-                "ServerReady" => new ServerReadyResponse { Ready = (await HealthEndpoints.ReadinessAsync(grains, catalog, startup, cancellationToken)).Ready },
+                "ServerReady" => new ServerReadyResponse { Ready = (await readiness.CheckAsync(cancellationToken)).Ready },
                 "ModelReady" => await ModelReadyAsync(ModelReadyRequest.Parser.ParseFrom(payload), cancellationToken),
                 "ServerMetadata" => ServerMetadata(),
                 "ModelMetadata" => ModelMetadata(ModelMetadataRequest.Parser.ParseFrom(payload)),

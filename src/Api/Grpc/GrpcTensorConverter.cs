@@ -4,7 +4,6 @@ using System.Text;
 using Google.Protobuf;
 using OrleansInference.Api.Grpc.Protocol;
 using OrleansInference.Contracts.Inference;
-using OrleansInference.Grains.Execution;
 
 namespace OrleansInference.Api.Grpc;
 

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using OrleansInference.Api.Predict;
-using OrleansInference.Grains.Repository;
+using OrleansInference.Grid.Repository;
 
 namespace OrleansInference.Api.Http;
 

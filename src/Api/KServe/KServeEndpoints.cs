@@ -4,8 +4,7 @@ using OrleansInference.Api.Health;
 using OrleansInference.Api.Http;
 using OrleansInference.Api.Security;
 using OrleansInference.Contracts.Models;
-using OrleansInference.Grains.Catalog;
-using OrleansInference.Silo;
+using OrleansInference.Grid.Catalog;
 
 namespace OrleansInference.Api.KServe;
 
@@ -26,7 +25,7 @@ internal static class KServeEndpoints
         var v2 = app.MapGroup("/v2").WithTags("KServe v2");
         v2.MapGet("/health/live", () => Results.Json(new V2ServerLive(true), KServeJsonContext.Default.V2ServerLive))
             .WithSummary("Server liveness (v2).").RequireAccess(ApiAccess.Anonymous);
-        v2.MapGet("/health/ready", ServerReadyAsync).WithSummary("Server readiness (v2): 200 when every serving version is warm, 400 otherwise.")
+        v2.MapGet("/health/ready", ServerReadyAsync).WithSummary("Server readiness (v2): 200 when the node can take traffic (start-up done, grid reachable), 400 otherwise.")
             .RequireAccess(ApiAccess.Anonymous);
         v2.MapGet("/", () => Results.Json(new V2ServerMetadata(ServerName, ServerVersion(), Extensions), KServeJsonContext.Default.V2ServerMetadata))
             .WithSummary("Server metadata (v2).");
@@ -62,9 +61,9 @@ internal static class KServeEndpoints
     private static string ServerVersion() =>
         typeof(KServeEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "1.0.0";
 
-    private static async Task<IResult> ServerReadyAsync(IGrainFactory grains, ModelCatalog catalog, SiloStartup startup, CancellationToken cancellationToken)
+    private static async Task<IResult> ServerReadyAsync(GridReadiness readiness, CancellationToken cancellationToken)
     {
-        var (ready, _) = await HealthEndpoints.ReadinessAsync(grains, catalog, startup, cancellationToken);
+        var ready = (await readiness.CheckAsync(cancellationToken)).Ready;
         return Results.Json(new V2ServerReady(ready), KServeJsonContext.Default.V2ServerReady, statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
     }
 
@@ -79,7 +78,7 @@ internal static class KServeEndpoints
         CatalogEntry? entry;
         if (version is null)
         {
-            entry = versions.LastOrDefault(e => e.Stage == Grains.Repository.ModelStages.Production) ?? versions[^1];
+            entry = versions.LastOrDefault(e => e.Stage == Grid.Repository.ModelStages.Production) ?? versions[^1];
         }
         else if (!catalog.TryGet(model, version, out entry))
         {
@@ -111,7 +110,7 @@ internal static class KServeEndpoints
         }
         else
         {
-            var status = await grains.GetGrain<IModelVersionGrain>(Grains.Repository.ModelKeys.VersionKey(model, version)).GetStatusAsync(cancellationToken);
+            var status = await grains.GetGrain<IModelVersionGrain>(Grid.Repository.ModelKeys.VersionKey(model, version)).GetStatusAsync(cancellationToken);
             ready = status.State == ModelVersionState.Ready;
         }
 

@@ -4,8 +4,8 @@ using Orleans;
 using OrleansInference.Api.Http;
 using OrleansInference.Contracts.Inference;
 using OrleansInference.Contracts.Models;
-using OrleansInference.Grains.Catalog;
-using OrleansInference.Grains.Repository;
+using OrleansInference.Grid.Catalog;
+using OrleansInference.Grid.Repository;
 
 namespace OrleansInference.Api.KServe;
 

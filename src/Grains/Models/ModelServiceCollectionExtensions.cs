@@ -4,11 +4,12 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OrleansInference.Contracts.Models;
 using OrleansInference.Grains.Batching;
-using OrleansInference.Grains.Catalog;
+using OrleansInference.Grid.Catalog;
 using OrleansInference.Grains.Execution;
 using OrleansInference.Grains.Registry;
-using OrleansInference.Grains.Repository;
+using OrleansInference.Grid.Repository;
 using OrleansInference.Grains.Telemetry;
+using OrleansInference.Grid;
 using OrleansInference.OnnxRuntime;
 
 namespace OrleansInference.Grains.Models;
@@ -37,7 +38,9 @@ public static class ModelServiceCollectionExtensions
         services.TryAddSingleton<ServingMetrics>();
         services.TryAddSingleton<ModelRepository>();
         services.TryAddSingleton<IModelRegistry, SqliteModelRegistry>();
-        services.TryAddSingleton<ModelCatalog>();
+        // The catalog grain reads which experiments are active; experiments share the registry's database.
+        services.TryAddSingleton<Experiments.IExperimentStore, Experiments.SqliteExperimentStore>();
+        services.AddCatalogReplica(configuration);
         services.AddOnnxRuntime();
         services.TryAddSingleton<IModelRunnerFactory, OnnxModelRunnerFactory>();
 
