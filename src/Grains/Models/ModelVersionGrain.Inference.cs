@@ -5,7 +5,7 @@ using OrleansInference.Contracts.Inference;
 using OrleansInference.Contracts.Models;
 using OrleansInference.Grains.Caching;
 using OrleansInference.Grains.Execution;
-using OrleansInference.Grains.Repository;
+using OrleansInference.Grid.Repository;
 
 namespace OrleansInference.Grains.Models;
 
