@@ -3,6 +3,7 @@ using Orleans;
 using Orleans.Dashboard;
 using OrleansInference.Api.Batch;
 using OrleansInference.Api.Experiments;
+using OrleansInference.Api.Generation;
 using OrleansInference.Api.Grpc;
 using OrleansInference.Api.Health;
 using OrleansInference.Api.Http;
@@ -43,6 +44,7 @@ public static class EndpointRouteBuilderExtensions
         app.MapPost("/api/v1/explain", Explain.ExplainEndpoint.HandleAsync)
             .WithName("Explain")
             .WithSummary("Explains one prediction: per-feature occlusion attributions against the training baseline.");
+        app.MapTextEndpoints();
         app.MapHealthEndpoints();
         app.MapMetricsEndpoint(app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.AnonymousMetrics);
         app.MapGrpcInferenceService();
