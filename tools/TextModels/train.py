@@ -35,7 +35,8 @@ LAYERS = 3
 HEADS = 4
 DIM = 128
 CONTEXT = 256
-TRAIN_WINDOW = 128
+TRAIN_WINDOW = 64
+ATTENTION_WINDOW = 64  # each token attends to itself and the 63 before it, in training and in serving
 
 
 class Block(nn.Module):
@@ -80,7 +81,8 @@ class TinyGpt(nn.Module):
         p = past[0].shape[2]
         t = torch.arange(p + s, device=input_ids.device)
         rows = torch.arange(s, device=input_ids.device) + p
-        causal = t.unsqueeze(0) <= rows.unsqueeze(1)  # [S, P+S]
+        back = rows.unsqueeze(1) - t.unsqueeze(0)
+        causal = (back >= 0) & (back < ATTENTION_WINDOW)  # [S, P+S]: causal, within the attention window
         allowed = causal.unsqueeze(0).unsqueeze(0) & (attention_mask > 0).unsqueeze(1).unsqueeze(2)  # [B,1,S,P+S]
         x = self.tok(input_ids) + self.pos(position_ids)
         new = []
@@ -157,9 +159,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", default="data/kjv.txt.gz")
     ap.add_argument("--out", default="models")
-    ap.add_argument("--steps", type=int, default=1100)
-    ap.add_argument("--batch", type=int, default=12)
-    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--steps", type=int, default=1800)
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=1611)
     args = ap.parse_args()
 
@@ -297,7 +299,7 @@ def main():
         "description": f"Text embeddings ({DIM} dimensions): mean-pooled hidden states of the kjv-gpt character model.",
         "inputs": [tensor_spec("input_ids", "INT64", [-1, -1]), tensor_spec("attention_mask", "INT64", [-1, -1])],
         "outputs": [tensor_spec("embeddings", "FP32", [-1, DIM])],
-        "embedding": {"tokenizer": "tokenizer.json", "max_tokens": TRAIN_WINDOW, "dimensions": DIM},
+        "embedding": {"tokenizer": "tokenizer.json", "max_tokens": 128, "dimensions": DIM},
         "batching": {"max_batch_size": 64, "max_queue_delay_us": 500, "max_queue_size": 2048, "default_timeout_ms": 5000,
                      "dispatch_when_idle": True},
         "instances": 1,
