@@ -11,7 +11,7 @@ internal static class OpenAiErrors
         GenerationHandler.SetRetryAfter(context.Response, status, retryAfter);
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
-        await using (var json = new Utf8JsonWriter(context.Response.BodyWriter))
+        await using (var json = new Utf8JsonWriter(context.Response.BodyWriter, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             json.WriteStartObject("error");

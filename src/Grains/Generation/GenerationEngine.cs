@@ -26,7 +26,7 @@ namespace OrleansInference.Grains.Generation;
 internal sealed partial class GenerationEngine : IAsyncDisposable
 {
     private readonly IModelRunner _runner;
-    private readonly CharTokenizer _tokenizer;
+    private readonly TextTokenizer _tokenizer;
     private readonly GenerationOptions _options;
     private readonly GenerationMetrics _metrics;
     private readonly string _model;
@@ -55,7 +55,7 @@ internal sealed partial class GenerationEngine : IAsyncDisposable
     private int _largestStep;
 
     public GenerationEngine(
-        IModelRunner runner, GenerationConfig config, CharTokenizer tokenizer, GenerationOptions options, GenerationMetrics metrics,
+        IModelRunner runner, GenerationConfig config, TextTokenizer tokenizer, GenerationOptions options, GenerationMetrics metrics,
         string model, string version, ILogger logger)
     {
         _runner = runner;
@@ -86,6 +86,11 @@ internal sealed partial class GenerationEngine : IAsyncDisposable
         {
             ours.Add($"past_key_{l}");
             ours.Add($"past_value_{l}");
+        }
+
+        if (!tokenizer.IsCharacterLevel)
+        {
+            throw new ModelRepositoryException($"Model '{_key}' is configured for generation, which needs a character tokenizer (kind 'char').");
         }
 
         var names = runner.Inputs.Select(i => i.Name).ToList();

@@ -11,10 +11,10 @@ namespace OrleansInference.Grains.Generation;
 /// </summary>
 public sealed class TextEmbedder
 {
-    private readonly CharTokenizer _tokenizer;
+    private readonly TextTokenizer _tokenizer;
     private readonly string _key;
 
-    public TextEmbedder(EmbeddingConfig config, CharTokenizer tokenizer, string key)
+    public TextEmbedder(EmbeddingConfig config, TextTokenizer tokenizer, string key)
     {
         _tokenizer = tokenizer;
         _key = key;
@@ -51,6 +51,12 @@ public sealed class TextEmbedder
             if (!_tokenizer.TryEncode(text, row, out var unknown))
             {
                 error = $"inputs[{i}] holds '{unknown}' (U+{char.ConvertToUtf32(unknown!, 0):X4}), which model '{_key}' does not know; its vocabulary is {_tokenizer.Describe()}.";
+                return null;
+            }
+
+            if (row.Count == 0)
+            {
+                error = $"inputs[{i}] has no word model '{_key}' knows; its vocabulary is {_tokenizer.Describe()}.";
                 return null;
             }
 

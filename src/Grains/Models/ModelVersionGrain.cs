@@ -249,7 +249,7 @@ public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain, ILoca
             var profile = ReferenceProfile.TryLoad(entry.Descriptor.Directory);
             var drift = profile is null ? null : new DriftMonitor(profile, entry.Vectorizer.FeatureNames);
             var generator = config.Generation is { } g
-                ? new GenerationEngine(runner, g, CharTokenizer.Load(entry.Descriptor.Directory, g.Tokenizer), _generation, _generationMetrics,
+                ? new GenerationEngine(runner, g, TextTokenizer.Load(entry.Descriptor.Directory, g.Tokenizer), _generation, _generationMetrics,
                     model, version, _loggerFactory.CreateLogger<GenerationEngine>())
                 : null;
             if (generator is not null)
@@ -259,7 +259,7 @@ public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain, ILoca
             }
 
             var embedder = config.Embedding is { } e
-                ? new TextEmbedder(e, CharTokenizer.Load(entry.Descriptor.Directory, e.Tokenizer), Key)
+                ? new TextEmbedder(e, TextTokenizer.Load(entry.Descriptor.Directory, e.Tokenizer), Key)
                 : null;
             runtime ??= new ModelVersionRuntime(entry, runner, batcher, batchable, cache, drift, null, embedder);
             if (generator is not null)

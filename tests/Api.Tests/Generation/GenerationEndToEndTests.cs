@@ -65,7 +65,9 @@ public sealed class GenerationEndToEndTests(GenerationServerFixture fixture) : I
     {
         var cancelledBefore = await MetricAsync(_client, Finished("cancelled"));
         using var timeout = new CancellationTokenSource(Bound);
-        var response = await PostStreamingAsync(_client, "api/v1/generate",
+        // A client that closes its connection when it stops reading (the default handler would first drain the rest).
+        using var leaving = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { BaseAddress = _client.BaseAddress };
+        var response = await PostStreamingAsync(leaving, "api/v1/generate",
             new { model = Model, prompt = "In the beginning", max_tokens = 240, stream = true }, timeout.Token);
         var events = new SseStream(await response.Content.ReadAsStreamAsync(timeout.Token));
         Assert.Equal("token", (await events.NextAsync(timeout.Token))?.Name);
@@ -77,7 +79,8 @@ public sealed class GenerationEndToEndTests(GenerationServerFixture fixture) : I
         response.Dispose();
 
         Assert.Equal(0, await WaitForMetricAsync(_client, Active(), 0));
-        Assert.Equal(cancelledBefore + 1, await WaitForMetricAsync(_client, Finished("cancelled"), cancelledBefore + 1));
+        var cancelled = await WaitForMetricAsync(_client, Finished("cancelled"), cancelledBefore + 1);
+        Assert.True(cancelled == cancelledBefore + 1, string.Join("\n", (await _client.GetStringAsync("metrics")).Split('\n').Where(l => l.StartsWith("oi_generation_sequences", StringComparison.Ordinal))));
     }
 
     [Fact]

@@ -1,20 +1,16 @@
 #!/usr/bin/env python3
-"""Trains the demo text models on data/kjv.txt.gz and exports them to the model repository.
-
-Two versions come out of one training run:
+"""Trains the demo generative model on data/kjv.txt.gz and exports it to the model repository.
 
 - ``kjv-gpt/1``: a character-level GPT (pre-LayerNorm decoder, learned positions) exported as a *step* graph with
   explicit per-layer key/value caches, so the server advances every active sequence by one or more tokens in one
   run: inputs ``input_ids`` [B,S], ``position_ids`` [B,S], ``attention_mask`` [B,P+S] (1 = attend) and
   ``past_key_{l}``/``past_value_{l}`` [B,H,P,Dh]; outputs ``logits`` [B,S,V] and ``new_key_{l}``/``new_value_{l}``
   [B,H,S,Dh] (the keys and values of this step's tokens only; the server writes them into its cache).
-- ``kjv-embed/1``: the same network's hidden states, mean-pooled over the valid tokens (inputs ``input_ids``,
-  ``attention_mask`` [B,S]; output ``embeddings`` [B,D]).
 
 Runs on CPU with Debian's python3-torch (1.13) and python3-onnx; seeded, so reruns give the same weights on the
 same machine and library versions (floating point order may differ elsewhere).
 
-    python3 tools/TextModels/train.py --data data/kjv.txt.gz --out models [--steps 2500]
+    python3 tools/TextModels/train_gpt.py --data data/kjv.txt.gz --out models [--steps 2500]
 """
 
 import argparse
@@ -105,23 +101,6 @@ class StepGraph(nn.Module):
 
     def forward(self, input_ids, position_ids, attention_mask, *past):
         return self.gpt(input_ids, position_ids, attention_mask, *past)
-
-
-class EmbedGraph(nn.Module):
-    """Mean of the final hidden states over the valid tokens."""
-
-    def __init__(self, gpt):
-        super().__init__()
-        self.gpt = gpt
-
-    def forward(self, input_ids, attention_mask):
-        b, s = input_ids.shape
-        positions = torch.arange(s).unsqueeze(0).expand(b, s)
-        hd = DIM // HEADS
-        empty = torch.zeros(b, HEADS, 0, hd)
-        h, _ = self.gpt.hidden(input_ids, positions, attention_mask, [empty] * (2 * LAYERS))
-        m = attention_mask.to(h.dtype).unsqueeze(2)
-        return (h * m).sum(dim=1) / m.sum(dim=1).clamp(min=1.0)
 
 
 def empty_past(b):
@@ -281,34 +260,8 @@ def main():
         "sha256": sha256(gpt_path),
     })
 
-    # Embedding graph.
-    emb_dir = os.path.join(args.out, "kjv-embed", "1")
-    os.makedirs(emb_dir, exist_ok=True)
-    emb_path = os.path.join(emb_dir, "model.onnx")
-    torch.onnx.export(EmbedGraph(gpt), (torch.zeros(2, 5, dtype=torch.long), torch.ones(2, 5, dtype=torch.long)), emb_path,
-                      opset_version=17, do_constant_folding=True, input_names=["input_ids", "attention_mask"],
-                      output_names=["embeddings"],
-                      dynamic_axes={"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
-                                    "embeddings": {0: "batch"}})
-    with open(os.path.join(emb_dir, "tokenizer.json"), "w", encoding="utf-8") as f:
-        json.dump(tokenizer, f, ensure_ascii=False)
-        f.write("\n")
-    write_config(emb_dir, {
-        "name": "kjv-embed",
-        "version": "1",
-        "description": f"Text embeddings ({DIM} dimensions): mean-pooled hidden states of the kjv-gpt character model.",
-        "inputs": [tensor_spec("input_ids", "INT64", [-1, -1]), tensor_spec("attention_mask", "INT64", [-1, -1])],
-        "outputs": [tensor_spec("embeddings", "FP32", [-1, DIM])],
-        "embedding": {"tokenizer": "tokenizer.json", "max_tokens": 128, "dimensions": DIM},
-        "batching": {"max_batch_size": 64, "max_queue_delay_us": 500, "max_queue_size": 2048, "default_timeout_ms": 5000,
-                     "dispatch_when_idle": True},
-        "instances": 1,
-        "metadata": {**metadata, "algorithm": f"char-gpt-{LAYERS}x{DIM}-mean-pool"},
-        "stage": "production",
-        "sha256": sha256(emb_path),
-    })
     torch.save(gpt.state_dict(), os.environ.get("TEXTMODELS_CHECKPOINT", "/tmp/kjv-gpt.pt"))
-    print("wrote", gpt_dir, emb_dir)
+    print("wrote", gpt_dir)
 
 
 if __name__ == "__main__":
