@@ -1,5 +1,5 @@
 using System.Globalization;
-using OrleansInference.Grains.Processing;
+using OrleansInference.Grid.Processing;
 
 namespace OrleansInference.BatchBenchmark;
 

@@ -1,10 +1,17 @@
+using Orleans.Dashboard;
 using OrleansInference.Api.Grpc;
 using OrleansInference.Api.Hosting;
+using OrleansInference.Api.Http;
+using OrleansInference.Client;
+using OrleansInference.Grid;
 using OrleansInference.Silo;
 
 namespace OrleansInference.Api;
 
-/// <summary>Builds the API host: the public endpoints plus a co-hosted silo (the embedded default).</summary>
+/// <summary>
+/// Builds the API host: the public endpoints plus a co-hosted silo (the embedded default), or, with
+/// <c>Api:Grid=Client</c>, the endpoints alone over an Orleans cluster client.
+/// </summary>
 public static class ApiHost
 {
     /// <summary>Creates the application from command-line <paramref name="args"/> and the usual configuration sources.</summary>
@@ -16,12 +23,30 @@ public static class ApiHost
         var grpcEndpoint = new GrpcEndpoint();
         builder.Services.AddSingleton(grpcEndpoint);
         var endpoints = ListenEndpoints.Configure(builder, grpcEndpoint);
-        builder.UseEmbeddedInferenceSilo();
+        var dashboard = (builder.Configuration.GetSection(SiloEndpointOptions.SectionName).Get<SiloEndpointOptions>() ?? new SiloEndpointOptions()).Dashboard;
+        var grid = builder.Configuration.GetSection(ApiOptions.SectionName).GetValue<GridMode?>(nameof(ApiOptions.Grid)) ?? GridMode.Embedded;
+        if (grid == GridMode.Client)
+        {
+            // No silo here: the catalog replica and experiment routing run on this node and call the grid's grains.
+            builder.AddInferenceClient(configureClient: client =>
+            {
+                if (dashboard)
+                {
+                    client.AddDashboard();
+                }
+            });
+            builder.Services.AddExperimentRouting(builder.Configuration);
+        }
+        else
+        {
+            builder.UseEmbeddedInferenceSilo();
+        }
+
         builder.Services.AddInferenceApi(builder.Configuration);
         configure?.Invoke(builder);
         var app = builder.Build();
         WarnIfExposedWithoutKeys(app, endpoints);
-        app.MapInferenceApi();
+        app.MapInferenceApi(dashboard);
         return app;
     }
 

@@ -26,13 +26,26 @@ public static class ApiServiceCollectionExtensions
             .Bind(configuration.GetSection(Grpc.GrpcOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.TryAddSingleton<Grpc.GrpcInferenceService>();
+        services.TryAddSingleton<Health.GridReadiness>();
+        services.AddGrpc(grpc =>
+        {
+            grpc.Interceptors.Add<Security.AccessControlInterceptor>();
+            // gzip is built in; deflate (zlib, as gRPC means it) is what Triton's clients also offer.
+            grpc.CompressionProviders.Add(new global::Grpc.Net.Compression.DeflateCompressionProvider(System.IO.Compression.CompressionLevel.Fastest));
+        });
+        services.AddOptions<global::Grpc.AspNetCore.Server.GrpcServiceOptions>()
+            .Configure<IOptions<Grpc.GrpcOptions>>((grpc, options) => grpc.MaxReceiveMessageSize = options.Value.MaxReceiveMessageBytes);
+        services.AddGrpcHealthChecks().AddCheck<Health.ServingReadinessCheck>("serving");
+        services.AddGrpcReflection();
         // A co-hosted silo registers its own (with its local serving directory); a pure cluster client calls grains.
         services.TryAddSingleton(static sp => new GridCalls(sp.GetRequiredService<IGrainFactory>(), local: null));
         services.AddOptions<Security.AuthOptions>().Bind(configuration.GetSection(Security.AuthOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Security.AuthOptions>, Security.AuthOptionsValidator>());
         services.TryAddSingleton<Security.ApiKeyRegistry>();
+        services.TryAddSingleton<Security.AccessControl>();
         services.AddProblemDetails();
+        services.AddRequestDecompression();
+        services.AddSingleton<Microsoft.AspNetCore.RequestDecompression.IRequestDecompressionProvider, Http.RequestBodyDecompression>();
         services.TryAddSingleton<Metrics.PrometheusMetrics>();
         services.AddHostedService(static sp => sp.GetRequiredService<Metrics.PrometheusMetrics>());
         services.AddExceptionHandler<ApiExceptionHandler>();

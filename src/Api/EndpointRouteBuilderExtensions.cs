@@ -13,9 +13,8 @@ using OrleansInference.Api.Metrics;
 using OrleansInference.Api.Predict;
 using OrleansInference.Api.Security;
 using OrleansInference.Contracts.Models;
-using OrleansInference.Grains.Catalog;
-using OrleansInference.Grains.Experiments;
-using OrleansInference.Silo;
+using OrleansInference.Grid.Catalog;
+using OrleansInference.Grid.Experiments;
 
 namespace OrleansInference.Api;
 
@@ -23,9 +22,12 @@ namespace OrleansInference.Api;
 public static class EndpointRouteBuilderExtensions
 {
     /// <summary>Adds the exception handler and maps the project's REST API, KServe v2, Triton extensions and health.</summary>
-    public static WebApplication MapInferenceApi(this WebApplication app)
+    /// <param name="app">The application.</param>
+    /// <param name="dashboard">Maps the Orleans dashboard at <c>/dashboard</c> (its services must be registered).</param>
+    public static WebApplication MapInferenceApi(this WebApplication app, bool dashboard)
     {
         app.UseExceptionHandler();
+        app.UseRequestDecompression();
         app.UseMiddleware<EmptyErrorBodyMiddleware>();
         app.UseMiddleware<AccessControlMiddleware>();
         app.MapOpenApi("/openapi/{documentName}.json");
@@ -52,7 +54,7 @@ public static class EndpointRouteBuilderExtensions
         app.MapKServeEndpoints();
         app.MapExperimentEndpoints();
         app.MapBatchJobEndpoints();
-        if (app.Services.GetRequiredService<IOptions<SiloEndpointOptions>>().Value.Dashboard)
+        if (dashboard)
         {
             // Orleans' own dashboard: silos, grains and call rates, for operators (admin role when keys are configured).
             // The page fetches its scripts and polls its JSON relative to /dashboard/, so /dashboard answers a

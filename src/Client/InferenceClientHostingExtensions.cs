@@ -23,7 +23,9 @@ public static class InferenceClientHostingExtensions
     /// <param name="builder">The host's builder; it must not add another Orleans client or silo.</param>
     /// <param name="configure">Changes the options after binding (for example the gateway port from a command line).</param>
     /// <returns>The builder.</returns>
-    public static IHostApplicationBuilder AddInferenceClient(this IHostApplicationBuilder builder, Action<InferenceClientOptions>? configure = null)
+    /// <param name="configureClient">Further changes to the Orleans client (for example the dashboard's client services).</param>
+    public static IHostApplicationBuilder AddInferenceClient(
+        this IHostApplicationBuilder builder, Action<InferenceClientOptions>? configure = null, Action<IClientBuilder>? configureClient = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var options = builder.Services.AddOptions<InferenceClientOptions>()
@@ -47,6 +49,7 @@ public static class InferenceClientHostingExtensions
             client.UseStaticClustering(static gateways => gateways.Configure<IOptions<InferenceClientOptions>>(static (list, settings) =>
                 list.Gateways = [.. GatewayEndpoints.Resolve(settings.Value).Select(static e => e.ToGatewayUri())]));
             client.UseConnectionRetryFilter<GatewayConnectionRetryFilter>();
+            configureClient?.Invoke(client);
         });
         builder.Services.TryAddSingleton(static sp => new InferenceGridClient(sp.GetRequiredService<IClusterClient>()));
         return builder;

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Hosting;
+using OrleansInference.Contracts.Models;
 using OrleansInference.Grains.BatchJobs;
 using OrleansInference.Grains.Experiments;
 using OrleansInference.Grains.Models;
@@ -32,6 +33,7 @@ public static class InferenceSiloBuilderExtensions
         silo.AddSqliteReminders(configuration);
         services.AddSingleton<SiloStartup>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(static sp => sp.GetRequiredService<SiloStartup>());
+        services.AddSingleton<IStartupProgress>(static sp => sp.GetRequiredService<SiloStartup>());
         return silo;
     }
 

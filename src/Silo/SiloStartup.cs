@@ -3,8 +3,8 @@ using Microsoft.Extensions.Options;
 using Orleans;
 using Orleans.Runtime;
 using OrleansInference.Contracts.Models;
-using OrleansInference.Grains.Catalog;
-using OrleansInference.Grains.Repository;
+using OrleansInference.Grid.Catalog;
+using OrleansInference.Grid.Repository;
 
 namespace OrleansInference.Silo;
 
@@ -12,7 +12,7 @@ namespace OrleansInference.Silo;
 /// Brings a silo's models up once the silo is active: builds the catalog from the repository and registry, then loads
 /// and warms every serving version. Silo start does not wait for it; readiness does, and liveness answers at once.
 /// </summary>
-public sealed partial class SiloStartup : ILifecycleParticipant<ISiloLifecycle>, IDisposable
+public sealed partial class SiloStartup : ILifecycleParticipant<ISiloLifecycle>, IStartupProgress, IDisposable
 {
     private readonly ModelCatalog _catalog;
     private readonly IGrainFactory _grains;
@@ -65,7 +65,7 @@ public sealed partial class SiloStartup : ILifecycleParticipant<ISiloLifecycle>,
     {
         try
         {
-            await _catalog.InitializeAsync(stoppingToken);
+            await _catalog.ScanRepositoryAsync(stoppingToken);
             if (_options.LoadProductionModelsAtStartup)
             {
                 foreach (var model in _catalog.ModelNames.ToList())

@@ -1,7 +1,6 @@
 using Orleans;
 using OrleansInference.Api.Http;
 using OrleansInference.Contracts.BatchJobs;
-using OrleansInference.Grains.BatchJobs;
 
 namespace OrleansInference.Api.Batch;
 
@@ -30,13 +29,13 @@ internal static class BatchJobEndpoints
         return app;
     }
 
-    private static async Task<IResult> SubmitAsync(HttpContext context, BatchJobSubmitter submitter)
+    private static async Task<IResult> SubmitAsync(HttpContext context, IGrainFactory grains)
     {
         var cancellationToken = context.RequestAborted;
         using var body = await RequestBodyReader.ReadAsync(context.Request, MaxSubmissionBytes, cancellationToken);
         var key = context.Request.Headers["Idempotency-Key"].ToString();
         var submission = BatchSubmitRequestReader.Read(body.Memory, string.IsNullOrEmpty(key) ? null : key);
-        var result = await submitter.SubmitAsync(submission, cancellationToken);
+        var result = await grains.GetGrain<IBatchSubmissionGrain>(0).SubmitAsync(submission, cancellationToken);
         switch (result.Error)
         {
             case BatchJobSubmitError.InvalidRequest:
@@ -109,7 +108,7 @@ internal static class BatchJobEndpoints
         }
 
         var contentType = job.Format == BatchJobFormat.Csv ? "text/csv" : "application/x-ndjson";
-        return Results.File(path, contentType, fileDownloadName: $"{id}{(errors ? ".errors" : string.Empty)}{BatchJobFiles.Extension(job.Format)}", enableRangeProcessing: true);
+        return Results.File(path, contentType, fileDownloadName: $"{id}{(errors ? ".errors" : string.Empty)}{BatchJobStates.FileExtension(job.Format)}", enableRangeProcessing: true);
     }
 
     private static async Task<BatchJobStatus?> FindAsync(string id, IGrainFactory grains, CancellationToken cancellationToken) =>

@@ -1,6 +1,5 @@
 using System.Text.Json.Serialization;
 using OrleansInference.Contracts.BatchJobs;
-using OrleansInference.Grains.BatchJobs;
 
 namespace OrleansInference.Api.Batch;
 

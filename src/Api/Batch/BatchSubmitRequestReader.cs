@@ -1,7 +1,7 @@
+using OrleansInference.Contracts.BatchJobs;
 using System.Buffers;
 using System.Text.Json;
 using OrleansInference.Api.Predict;
-using OrleansInference.Grains.BatchJobs;
 
 namespace OrleansInference.Api.Batch;
 

@@ -2,7 +2,6 @@ using Orleans;
 using OrleansInference.Api.Http;
 using OrleansInference.Api.Security;
 using OrleansInference.Contracts.Experiments;
-using OrleansInference.Grains.Experiments;
 
 namespace OrleansInference.Api.Experiments;
 
@@ -61,11 +60,8 @@ internal static class ExperimentEndpoints
         return Results.Json(info, ExperimentJson.Options, statusCode: StatusCodes.Status201Created);
     });
 
-    private static async Task<IResult> ListAsync(string? model, IExperimentStore store, CancellationToken cancellationToken)
-    {
-        var all = await store.ListAsync(cancellationToken);
-        return ExperimentJson.Ok(new { experiments = model is null ? all : all.Where(e => e.Model == model).ToList() });
-    }
+    private static async Task<IResult> ListAsync(string? model, IGrainFactory grains, CancellationToken cancellationToken) =>
+        ExperimentJson.Ok(new { experiments = await grains.GetGrain<IExperimentIndexGrain>(0).ListAsync(model, cancellationToken) });
 
     private static Task<IResult> GetAsync(string id, IGrainFactory grains, CancellationToken cancellationToken) => ExperimentBody.CallAsync(async () =>
         ExperimentJson.Ok(await RequireAsync(grains, id, cancellationToken)));

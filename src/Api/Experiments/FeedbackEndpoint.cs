@@ -3,7 +3,7 @@ using System.Text.Json;
 using Orleans;
 using OrleansInference.Api.Http;
 using OrleansInference.Contracts.Experiments;
-using OrleansInference.Grains.Experiments;
+using OrleansInference.Grid.Experiments;
 
 namespace OrleansInference.Api.Experiments;
 

@@ -7,8 +7,8 @@ using OrleansInference.Api.Http;
 using OrleansInference.Api.Predict;
 using OrleansInference.Contracts.Inference;
 using OrleansInference.Contracts.Models;
-using OrleansInference.Grains.Catalog;
-using OrleansInference.Grains.Repository;
+using OrleansInference.Grid.Catalog;
+using OrleansInference.Grid.Repository;
 
 namespace OrleansInference.Api.Explain;
 

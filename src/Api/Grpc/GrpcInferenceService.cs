@@ -1,226 +1,253 @@
-using System.Reflection;
-using Google.Protobuf;
+using System.Threading.Channels;
+using Grpc.Core;
 using Microsoft.Extensions.Options;
-using Orleans;
 using OrleansInference.Api.Grpc.Protocol;
-using OrleansInference.Api.Health;
-using OrleansInference.Api.Http;
 using OrleansInference.Api.KServe;
-using OrleansInference.Contracts.Inference;
-using OrleansInference.Contracts.Models;
-using OrleansInference.Grains.Catalog;
-using OrleansInference.Grains.Repository;
-using OrleansInference.Silo;
 
 namespace OrleansInference.Api.Grpc;
 
 /// <summary>
-/// <c>inference.GRPCInferenceService</c>, the KServe v2 gRPC service, over Kestrel's HTTP/2 (unary calls):
-/// liveness, readiness, server and model metadata, and inference. <c>grpc-timeout</c> or the <c>timeout</c> parameter
-/// (microseconds) sets the deadline; <c>priority</c> 2 and above runs as offline work.
+/// <c>inference.GRPCInferenceService</c>, the KServe v2 gRPC service with Triton's streaming, model-repository and
+/// statistics rpcs. Every rpc answers through the helpers the REST v2 endpoints use (<see cref="KServeEndpoints"/>,
+/// <see cref="TritonEndpoints"/>, <see cref="KServeInferEndpoint"/>), so both protocols share one pipeline: the call
+/// deadline (<c>grpc-timeout</c>) bounds the request's, and access control runs in <c>AccessControlInterceptor</c>.
 /// </summary>
-internal sealed partial class GrpcInferenceService(
-    ModelCatalog catalog,
-    IGrainFactory grains,
-    GridCalls grid,
-    SiloStartup startup,
-    TimeProvider time,
-    IOptions<ApiOptions> apiOptions,
-    IOptions<GrpcOptions> grpcOptions,
-    ILogger<GrpcInferenceService> logger)
+internal sealed class GrpcInferenceService(IServiceProvider services, IOptions<GrpcOptions> options) : GRPCInferenceService.GRPCInferenceServiceBase
 {
-    public const string ServiceName = "inference.GRPCInferenceService";
+    public override Task<ServerLiveResponse> ServerLive(ServerLiveRequest request, ServerCallContext context) =>
+        Task.FromResult(new ServerLiveResponse { Live = true });
 
-    public async Task HandleAsync(HttpContext context, string method)
+    public override async Task<ServerReadyResponse> ServerReady(ServerReadyRequest request, ServerCallContext context) =>
+        new() { Ready = await KServeEndpoints.ServerReadyAsync(services, context.CancellationToken) };
+
+    public override async Task<ModelReadyResponse> ModelReady(ModelReadyRequest request, ServerCallContext context) =>
+        new() { Ready = Unwrap(await KServeEndpoints.ModelReadyAsync(services, request.Name, NullIfEmpty(request.Version), context.CancellationToken)) };
+
+    public override Task<ServerMetadataResponse> ServerMetadata(ServerMetadataRequest request, ServerCallContext context) =>
+        Task.FromResult(new ServerMetadataResponse { Name = KServeEndpoints.ServerName, Version = KServeEndpoints.ServerVersion(), Extensions = { KServeEndpoints.Extensions } });
+
+    public override Task<ModelMetadataResponse> ModelMetadata(ModelMetadataRequest request, ServerCallContext context)
     {
-        var request = context.Request;
-        var response = context.Response;
-        if (!GrpcFraming.IsGrpcRequest(request) || !HttpProtocol.IsHttp2(request.Protocol))
-        {
-            response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
-            return;
-        }
+        var metadata = Unwrap(KServeEndpoints.ModelMetadata(services, request.Name, NullIfEmpty(request.Version)));
+        var response = new ModelMetadataResponse { Name = metadata.Name, Platform = metadata.Platform, Versions = { metadata.Versions } };
+        response.Inputs.Add(metadata.Inputs.Select(ToTensorMetadata));
+        response.Outputs.Add(metadata.Outputs.Select(ToTensorMetadata));
+        return Task.FromResult(response);
+    }
 
-        var cancellationToken = context.RequestAborted;
+    public override Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context) =>
+        InferAsync(request, context);
+
+    /// <summary>
+    /// Answers each request as it arrives, without waiting for the client to close its side: up to
+    /// <see cref="GrpcOptions.MaxStreamRequestsInFlight"/> requests run at once and their responses go out in arrival
+    /// order. A failed request answers with <c>error_message</c> and the stream goes on.
+    /// </summary>
+    public override async Task ModelStreamInfer(
+        IAsyncStreamReader<ModelInferRequest> requestStream, IServerStreamWriter<ModelStreamInferResponse> responseStream, ServerCallContext context)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        var pending = Channel.CreateBounded<Task<ModelStreamInferResponse>>(
+            new BoundedChannelOptions(options.Value.MaxStreamRequestsInFlight) { SingleReader = true, SingleWriter = true });
+        var writer = WriteInOrderAsync(pending.Reader, responseStream, stop);
         try
         {
-            using var body = await RequestBodyReader.ReadAsync(request, grpcOptions.Value.MaxReceiveMessageBytes, cancellationToken);
-            var payload = GrpcFraming.ReadSingleMessage(body.Span);
-            IMessage reply = method switch
+            await foreach (var request in requestStream.ReadAllAsync(stop.Token))
             {
-                "ServerLive" => new ServerLiveResponse { Live = true },
-                "ServerReady" => new ServerReadyResponse { Ready = (await HealthEndpoints.ReadinessAsync(grains, catalog, startup, cancellationToken)).Ready },
-                "ModelReady" => await ModelReadyAsync(ModelReadyRequest.Parser.ParseFrom(payload), cancellationToken),
-                "ServerMetadata" => ServerMetadata(),
-                "ModelMetadata" => ModelMetadata(ModelMetadataRequest.Parser.ParseFrom(payload)),
-                "ModelInfer" => await InferAsync(ModelInferRequest.Parser.ParseFrom(payload), request.Headers["grpc-timeout"], cancellationToken),
-                _ => throw new GrpcException(GrpcStatusCode.Unimplemented, $"Method '{method}' is not part of {ServiceName}."),
+                await pending.Writer.WriteAsync(AnswerAsync(request, context, stop.Token), stop.Token);
+            }
+        }
+        catch (OperationCanceledException) when (writer.IsFaulted)
+        {
+            // The writer stopped the reader; its exception is the one to report.
+        }
+        finally
+        {
+            pending.Writer.TryComplete();
+        }
+
+        await writer;
+    }
+
+    public override async Task<ModelStatisticsResponse> ModelStatistics(ModelStatisticsRequest request, ServerCallContext context)
+    {
+        var name = NullIfEmpty(request.Name);
+        var version = name is null ? null : NullIfEmpty(request.Version);
+        var stats = Unwrap(await TritonEndpoints.StatisticsAsync(services, name, version, context.CancellationToken));
+        var response = new ModelStatisticsResponse();
+        foreach (var s in stats.ModelStats)
+        {
+            var model = new ModelStatistics
+            {
+                Name = s.Name,
+                Version = s.Version,
+                LastInference = (ulong)Math.Max(0, s.LastInference),
+                InferenceCount = (ulong)s.InferenceCount,
+                ExecutionCount = (ulong)s.ExecutionCount,
+                InferenceStats = new InferStatistics
+                {
+                    Success = ToDuration(s.InferenceStats.Success),
+                    Fail = ToDuration(s.InferenceStats.Fail),
+                    Queue = ToDuration(s.InferenceStats.Queue),
+                    ComputeInput = ToDuration(s.InferenceStats.ComputeInput),
+                    ComputeInfer = ToDuration(s.InferenceStats.ComputeInfer),
+                    ComputeOutput = ToDuration(s.InferenceStats.ComputeOutput),
+                    CacheHit = new StatisticDuration(),
+                    CacheMiss = new StatisticDuration(),
+                },
             };
-            await GrpcFraming.WriteMessageAsync(response, reply, cancellationToken);
+            model.BatchStats.Add(s.BatchStats.Select(b => new InferBatchStatistics
+            {
+                BatchSize = (ulong)b.BatchSize,
+                ComputeInput = ToDuration(b.ComputeInput),
+                ComputeInfer = ToDuration(b.ComputeInfer),
+                ComputeOutput = ToDuration(b.ComputeOutput),
+            }));
+            response.ModelStats.Add(model);
         }
-        catch (GrpcException ex)
+
+        return response;
+    }
+
+    public override async Task<RepositoryIndexResponse> RepositoryIndex(RepositoryIndexRequest request, ServerCallContext context)
+    {
+        CheckRepository(request.RepositoryName);
+        var response = new RepositoryIndexResponse();
+        foreach (var entry in await TritonEndpoints.IndexAsync(services, request.Ready, context.CancellationToken))
         {
-            GrpcFraming.WriteStatus(response, ex.Status, ex.Message);
+            response.Models.Add(new RepositoryIndexResponse.Types.ModelIndex
+            {
+                Name = entry.Name,
+                Version = entry.Version ?? string.Empty,
+                State = entry.State ?? string.Empty,
+                Reason = entry.Reason ?? string.Empty,
+            });
         }
-        catch (InvalidProtocolBufferException ex)
+
+        return response;
+    }
+
+    public override async Task<RepositoryModelLoadResponse> RepositoryModelLoad(RepositoryModelLoadRequest request, ServerCallContext context)
+    {
+        CheckRepository(request.RepositoryName);
+        if (request.Parameters.Count > 0)
         {
-            GrpcFraming.WriteStatus(response, GrpcStatusCode.InvalidArgument, $"The request message is not a valid {method} request: {ex.Message}");
+            throw GrpcStatusMapping.Invalid(
+                $"Load parameters ({string.Join(", ", request.Parameters.Keys)}) are not supported: a load takes the model's registered configuration and files; deploy new ones through the management API.");
         }
-        catch (BodyTooLargeException ex)
+
+        if (await TritonEndpoints.LoadAsync(services, request.ModelName, context.CancellationToken) is { } failure)
         {
-            GrpcFraming.WriteStatus(response, GrpcStatusCode.ResourceExhausted, ex.Message);
+            throw GrpcStatusMapping.ToException(failure);
+        }
+
+        return new RepositoryModelLoadResponse();
+    }
+
+    public override async Task<RepositoryModelUnloadResponse> RepositoryModelUnload(RepositoryModelUnloadRequest request, ServerCallContext context)
+    {
+        CheckRepository(request.RepositoryName);
+        foreach (var (name, value) in request.Parameters)
+        {
+            // Triton's clients always send unload_dependents; a model here has no dependents, so either value means the same.
+            if (name != "unload_dependents" || value.ParameterChoiceCase != ModelRepositoryParameter.ParameterChoiceOneofCase.BoolParam)
+            {
+                throw GrpcStatusMapping.Invalid($"Unload parameter '{name}' is not supported; only the boolean 'unload_dependents' is.");
+            }
+        }
+
+        if (await TritonEndpoints.UnloadAsync(services, request.ModelName, context.CancellationToken) is { } failure)
+        {
+            throw GrpcStatusMapping.ToException(failure);
+        }
+
+        return new RepositoryModelUnloadResponse();
+    }
+
+    private async Task<ModelInferResponse> InferAsync(ModelInferRequest request, ServerCallContext context, CancellationToken cancellationToken = default)
+    {
+        if (!cancellationToken.CanBeCanceled)
+        {
+            cancellationToken = context.CancellationToken;
+        }
+
+        var version = NullIfEmpty(request.ModelVersion);
+        if (KServeInferEndpoint.FindModel(services, request.ModelName, version) is { } notFound)
+        {
+            throw GrpcStatusMapping.ToException(notFound);
+        }
+
+        using var v2 = GrpcTensorConverter.ToV2Request(request);
+        DateTimeOffset? deadline = context.Deadline == DateTime.MaxValue ? null : new DateTimeOffset(context.Deadline.ToUniversalTime());
+        V2Outcome<Contracts.Inference.InferenceResult> outcome;
+        try
+        {
+            outcome = await KServeInferEndpoint.InferAsync(services, request.ModelName, version, v2, deadline, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            GrpcFraming.WriteStatus(response, GrpcStatusCode.Cancelled, "The call was cancelled.");
+            throw new RpcException(new Status(deadline <= DateTimeOffset.UtcNow ? StatusCode.DeadlineExceeded : StatusCode.Cancelled, "The call ended before the model answered."));
         }
-        catch (Exception ex)
+
+        if (!outcome.IsSuccess)
         {
-            Log.CallFailed(logger, method, ex);
-            GrpcFraming.WriteStatus(response, GrpcStatusCode.Internal, "The server failed to process the call; the error is logged.");
-        }
-    }
-
-    private static ServerMetadataResponse ServerMetadata()
-    {
-        var version = typeof(GrpcInferenceService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "1.0.0";
-        var metadata = new ServerMetadataResponse { Name = KServeEndpoints.ServerName, Version = version };
-        metadata.Extensions.Add(["model_repository", "statistics"]);
-        return metadata;
-    }
-
-    private ModelMetadataResponse ModelMetadata(ModelMetadataRequest request)
-    {
-        var entry = Find(request.Name, request.Version);
-        var metadata = new ModelMetadataResponse { Name = entry.Name, Platform = KServeEndpoints.Platform };
-        metadata.Versions.Add(string.IsNullOrEmpty(request.Version) ? catalog.VersionsOf(entry.Name).Select(e => e.Version) : [entry.Version]);
-        foreach (var input in entry.Config.Inputs)
-        {
-            metadata.Inputs.Add(new ModelMetadataResponse.Types.TensorMetadata { Name = input.Name, Datatype = input.Datatype, Shape = { input.Shape } });
+            throw GrpcStatusMapping.ToException(outcome.Failure);
         }
 
-        foreach (var output in entry.Config.Outputs)
-        {
-            metadata.Outputs.Add(new ModelMetadataResponse.Types.TensorMetadata { Name = output.Name, Datatype = output.Datatype, Shape = { output.Shape } });
-        }
-
-        return metadata;
-    }
-
-    private async Task<ModelReadyResponse> ModelReadyAsync(ModelReadyRequest request, CancellationToken cancellationToken)
-    {
-        var entry = Find(request.Name, request.Version);
-        if (string.IsNullOrEmpty(request.Version))
-        {
-            var serving = await grains.GetGrain<IModelGrain>(entry.Name).GetServingStatusAsync(cancellationToken);
-            return new ModelReadyResponse { Ready = serving.Count > 0 && serving.All(s => s.State == ModelVersionState.Ready) };
-        }
-
-        var status = await grains.GetGrain<IModelVersionGrain>(ModelKeys.VersionKey(entry.Name, entry.Version)).GetStatusAsync(cancellationToken);
-        return new ModelReadyResponse { Ready = status.State == ModelVersionState.Ready };
-    }
-
-    private async Task<ModelInferResponse> InferAsync(ModelInferRequest request, string? grpcTimeout, CancellationToken cancellationToken)
-    {
-        Find(request.ModelName, request.ModelVersion);
-        var version = request.ModelVersion;
-        if (string.IsNullOrEmpty(version))
-        {
-            var route = await grid.ResolveAsync(request.ModelName, null, null, cancellationToken);
-            version = route.Version ?? throw new GrpcException(GrpcStatusCode.Unavailable, route.Error ?? $"Model '{request.ModelName}' has no serving version.");
-        }
-
-        var (priority, deadline) = Scheduling(request, grpcTimeout);
-        var inputs = GrpcTensorConverter.ToInputs(request);
-        InferenceResult result;
+        var result = outcome.Value!;
         try
         {
-            var outputs = request.Outputs.Count == 0 ? null : request.Outputs.Select(o => o.Name).ToArray();
-            var inference = new InferenceRequest(request.Id, inputs, outputs, priority, deadline);
-            result = await grid.InferAsync(ModelKeys.VersionKey(request.ModelName, version), inference, cancellationToken);
+            return GrpcTensorConverter.ToResponse(result, request.Id);
         }
         finally
         {
-            foreach (var input in inputs)
-            {
-                input.Dispose();
-            }
+            KServeInferEndpoint.Dispose(result);
         }
+    }
 
+    private async Task<ModelStreamInferResponse> AnswerAsync(ModelInferRequest request, ServerCallContext context, CancellationToken cancellationToken)
+    {
         try
         {
-            return result.IsSuccess
-                ? GrpcTensorConverter.ToResponse(result, request.Id)
-                : throw new GrpcException(ToGrpcStatus(result.Status), result.Error ?? $"Model '{request.ModelName}/{version}' failed.");
+            return new ModelStreamInferResponse { InferResponse = await InferAsync(request, context, cancellationToken) };
         }
-        finally
+        catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            foreach (var output in result.Outputs ?? [])
+            return new ModelStreamInferResponse { ErrorMessage = ex.Status.Detail };
+        }
+    }
+
+    private static async Task WriteInOrderAsync(
+        ChannelReader<Task<ModelStreamInferResponse>> pending, IServerStreamWriter<ModelStreamInferResponse> responses, CancellationTokenSource stop)
+    {
+        try
+        {
+            await foreach (var answer in pending.ReadAllAsync(stop.Token))
             {
-                output.Dispose();
+                await responses.WriteAsync(await answer, stop.Token);
             }
         }
+        catch
+        {
+            await stop.CancelAsync();
+            throw;
+        }
     }
 
-    private (RequestPriority Priority, DateTimeOffset Deadline) Scheduling(ModelInferRequest request, string? grpcTimeout)
+    private static void CheckRepository(string repository)
     {
-        var now = time.GetUtcNow();
-        var deadline = now.AddMilliseconds(apiOptions.Value.DefaultDeadlineMs);
-        if (GrpcFraming.ParseTimeout(grpcTimeout) is { } timeout)
+        if (!string.IsNullOrEmpty(repository))
         {
-            deadline = now + timeout;
+            throw new RpcException(new Status(StatusCode.NotFound, $"Repository '{repository}' does not exist; the server has one repository, named by an empty repository_name."));
         }
-
-        if (request.Parameters.TryGetValue("timeout", out var t))
-        {
-            deadline = t.ParameterChoiceCase == InferParameter.ParameterChoiceOneofCase.Int64Param && t.Int64Param is > 0 and <= 3_600_000_000
-                ? now.AddTicks(t.Int64Param * TimeSpan.TicksPerMicrosecond)
-                : throw new GrpcException(GrpcStatusCode.InvalidArgument, "Parameter 'timeout' must be an int64 number of microseconds between 1 and 3600000000.");
-        }
-
-        var priority = RequestPriority.RealTime;
-        if (request.Parameters.TryGetValue("priority", out var p))
-        {
-            priority = p.ParameterChoiceCase == InferParameter.ParameterChoiceOneofCase.Int64Param && p.Int64Param >= 0
-                ? (p.Int64Param >= 2 ? RequestPriority.Offline : RequestPriority.RealTime)
-                : throw new GrpcException(GrpcStatusCode.InvalidArgument, "Parameter 'priority' must be a non-negative int64: 0 or 1 for real-time, 2 or more for offline work.");
-        }
-
-        return (priority, deadline);
     }
 
-    private CatalogEntry Find(string model, string? version)
-    {
-        var versions = catalog.VersionsOf(model);
-        if (versions.Count == 0)
-        {
-            throw new GrpcException(GrpcStatusCode.NotFound, KServeEndpoints.NotFoundMessage(catalog, model, version));
-        }
+    private static T Unwrap<T>(V2Outcome<T> outcome) => outcome.IsSuccess ? outcome.Value! : throw GrpcStatusMapping.ToException(outcome.Failure);
 
-        if (string.IsNullOrEmpty(version))
-        {
-            return versions.LastOrDefault(e => e.Stage == ModelStages.Production) ?? versions[^1];
-        }
+    private static string? NullIfEmpty(string value) => string.IsNullOrEmpty(value) ? null : value;
 
-        return catalog.TryGet(model, version, out var entry)
-            ? entry
-            : throw new GrpcException(GrpcStatusCode.NotFound, KServeEndpoints.NotFoundMessage(catalog, model, version));
-    }
+    private static StatisticDuration ToDuration(TritonStatisticDuration duration) => new() { Count = (ulong)duration.Count, Ns = (ulong)duration.Ns };
 
-    private static GrpcStatusCode ToGrpcStatus(InferenceStatus status) => status switch
-    {
-        InferenceStatus.InvalidInput => GrpcStatusCode.InvalidArgument,
-        InferenceStatus.NotFound => GrpcStatusCode.NotFound,
-        InferenceStatus.QueueFull => GrpcStatusCode.ResourceExhausted,
-        InferenceStatus.DeadlineExceeded => GrpcStatusCode.DeadlineExceeded,
-        InferenceStatus.Cancelled => GrpcStatusCode.Cancelled,
-        InferenceStatus.Unavailable => GrpcStatusCode.Unavailable,
-        _ => GrpcStatusCode.Internal,
-    };
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 4100, Level = LogLevel.Error, Message = "gRPC call {Method} failed.")]
-        public static partial void CallFailed(ILogger logger, string method, Exception exception);
-    }
+    private static ModelMetadataResponse.Types.TensorMetadata ToTensorMetadata(V2TensorMetadata tensor) =>
+        new() { Name = tensor.Name, Datatype = tensor.Datatype, Shape = { tensor.Shape } };
 }

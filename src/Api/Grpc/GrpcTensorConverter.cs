@@ -2,36 +2,67 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
 using Google.Protobuf;
+using Google.Protobuf.Collections;
+using Grpc.Core;
 using OrleansInference.Api.Grpc.Protocol;
+using OrleansInference.Api.KServe;
 using OrleansInference.Contracts.Inference;
-using OrleansInference.Grains.Execution;
 
 namespace OrleansInference.Api.Grpc;
 
 /// <summary>
-/// Converts v2 gRPC tensors to the serving core's <see cref="NamedTensor"/>s and back. Inputs come from typed
-/// contents or <c>raw_input_contents</c>; outputs always go back as <c>raw_output_contents</c> (the layout every v2
-/// client reads). Every shape, type and length mismatch is an <see cref="GrpcStatusCode.InvalidArgument"/>.
+/// Converts a v2 gRPC request to the <see cref="V2InferRequest"/> the REST reader produces (so both protocols share
+/// one inference path), and a result back. Inputs come from typed contents or <c>raw_input_contents</c>; outputs go
+/// back as <c>raw_output_contents</c> (the layout every v2 client reads). Every shape, type, parameter and length
+/// mismatch is an INVALID_ARGUMENT naming the input.
 /// </summary>
 internal static class GrpcTensorConverter
 {
-    public static NamedTensor[] ToInputs(ModelInferRequest request)
+    public static V2InferRequest ToV2Request(ModelInferRequest request)
     {
         var raw = request.RawInputContents;
         if (raw.Count > 0 && raw.Count != request.Inputs.Count)
         {
-            throw Invalid($"raw_input_contents has {raw.Count} entries; expected one per input ({request.Inputs.Count}).");
+            throw GrpcStatusMapping.Invalid($"raw_input_contents has {raw.Count} entries; expected one per input ({request.Inputs.Count}).");
+        }
+
+        var parameters = ToParameters(request.Parameters, "Request");
+        var outputs = new V2RequestedOutput[request.Outputs.Count];
+        for (var i = 0; i < outputs.Length; i++)
+        {
+            var output = request.Outputs[i];
+            if (string.IsNullOrEmpty(output.Name))
+            {
+                throw GrpcStatusMapping.Invalid($"Output {i} has no name.");
+            }
+
+            var outputParameters = ToParameters(output.Parameters, $"Output '{output.Name}'");
+            if (V2Classification.TryReadCount(output.Name, outputParameters, out _) is { } classificationError)
+            {
+                throw GrpcStatusMapping.Invalid(classificationError);
+            }
+
+            outputs[i] = new V2RequestedOutput(output.Name, null, outputParameters);
         }
 
         var tensors = new NamedTensor[request.Inputs.Count];
+        var inputParameters = new IReadOnlyDictionary<string, V2ParameterValue>[tensors.Length];
         try
         {
             for (var i = 0; i < tensors.Length; i++)
             {
-                tensors[i] = ToTensor(request.Inputs[i], raw.Count > 0 ? raw[i] : null);
-            }
+                var input = request.Inputs[i];
+                for (var j = 0; j < i; j++)
+                {
+                    if (tensors[j].Name == input.Name)
+                    {
+                        throw GrpcStatusMapping.Invalid($"Input '{input.Name}' is given more than once.");
+                    }
+                }
 
-            return tensors;
+                inputParameters[i] = ToParameters(input.Parameters, $"Input '{input.Name}'");
+                tensors[i] = ToTensor(input, raw.Count > 0 ? raw[i] : null);
+            }
         }
         catch
         {
@@ -42,6 +73,10 @@ internal static class GrpcTensorConverter
 
             throw;
         }
+
+        var requested = outputs.Length == 0 ? null : outputs.Select(o => o.Name).ToArray();
+        var inference = new InferenceRequest(string.IsNullOrEmpty(request.Id) ? null : request.Id, tensors, requested);
+        return new V2InferRequest(inference, parameters, inputParameters, outputs, binaryDataOutput: false);
     }
 
     public static ModelInferResponse ToResponse(InferenceResult result, string id)
@@ -60,26 +95,48 @@ internal static class GrpcTensorConverter
         return response;
     }
 
+    private static IReadOnlyDictionary<string, V2ParameterValue> ToParameters(MapField<string, InferParameter> parameters, string owner)
+    {
+        if (parameters.Count == 0)
+        {
+            return V2Protocol.Empty;
+        }
+
+        var values = new Dictionary<string, V2ParameterValue>(parameters.Count, StringComparer.Ordinal);
+        foreach (var (name, parameter) in parameters)
+        {
+            values[name] = parameter.ParameterChoiceCase switch
+            {
+                InferParameter.ParameterChoiceOneofCase.BoolParam => V2ParameterValue.FromBoolean(parameter.BoolParam),
+                InferParameter.ParameterChoiceOneofCase.Int64Param => V2ParameterValue.FromInt64(parameter.Int64Param),
+                InferParameter.ParameterChoiceOneofCase.StringParam => V2ParameterValue.FromString(parameter.StringParam),
+                InferParameter.ParameterChoiceOneofCase.DoubleParam => V2ParameterValue.FromDouble(parameter.DoubleParam),
+                // A uint64 past int64's range can only be a number, which no integer parameter accepts.
+                InferParameter.ParameterChoiceOneofCase.Uint64Param => parameter.Uint64Param <= long.MaxValue
+                    ? V2ParameterValue.FromInt64((long)parameter.Uint64Param)
+                    : V2ParameterValue.FromDouble(parameter.Uint64Param),
+                _ => throw GrpcStatusMapping.Invalid($"{owner} parameter '{name}' has no value; set one of bool_param, int64_param, uint64_param, double_param or string_param."),
+            };
+        }
+
+        return values;
+    }
+
     private static NamedTensor ToTensor(ModelInferRequest.Types.InferInputTensor input, ByteString? raw)
     {
-        var name = string.IsNullOrEmpty(input.Name) ? throw Invalid("An input has no name.") : input.Name;
+        var name = string.IsNullOrEmpty(input.Name) ? throw GrpcStatusMapping.Invalid("An input has no name.") : input.Name;
         if (!TensorDataTypes.TryParseV2Name(input.Datatype, out var type))
         {
-            throw Invalid($"Input '{name}' has datatype '{input.Datatype}'; expected a v2 datatype such as FP32, INT64 or BYTES.");
+            throw GrpcStatusMapping.Invalid($"Input '{name}' has datatype '{input.Datatype}'; expected a v2 datatype such as FP32, INT64 or BYTES.");
         }
 
         var shape = input.Shape.ToArray();
-        if (shape.Any(d => d < 0))
-        {
-            throw Invalid($"Input '{name}' has shape {ShapeMath.Format(shape)}; dimensions must be 0 or more.");
-        }
-
-        var count = ShapeMath.ElementCount(shape);
+        var count = ElementCount(name, shape);
         if (raw is not null)
         {
             if (input.Contents is not null)
             {
-                throw Invalid($"Input '{name}' sets contents while the request uses raw_input_contents; use one or the other.");
+                throw GrpcStatusMapping.Invalid($"Input '{name}' sets contents while the request uses raw_input_contents; use one or the other.");
             }
 
             return type == TensorDataType.String ? new NamedTensor(name, shape, DecodeStrings(name, raw.Span, count)) : FromRaw(name, type, shape, count, raw.Span);
@@ -102,16 +159,43 @@ internal static class GrpcTensorConverter
             TensorDataType.String => contents.BytesContents.Count == count
                 ? new NamedTensor(name, shape, contents.BytesContents.Select(b => b.ToStringUtf8()).ToArray())
                 : throw CountMismatch(name, shape, count, contents.BytesContents.Count, "bytes_contents"),
-            _ => throw Invalid($"Input '{name}' is {type.ToV2Name()}, which has no typed contents field; send it in raw_input_contents."),
+            _ => throw GrpcStatusMapping.Invalid($"Input '{name}' is {type.ToV2Name()}, which has no typed contents field; send it in raw_input_contents."),
         };
+    }
+
+    /// <summary>The shape's element count; INVALID_ARGUMENT for a negative dimension, too many dimensions or a count past 64 bits.</summary>
+    private static long ElementCount(string name, long[] shape)
+    {
+        if (shape.Length > V2InferRequestReader.MaxRank)
+        {
+            throw GrpcStatusMapping.Invalid($"Input '{name}' has {shape.Length} dimensions; at most {V2InferRequestReader.MaxRank} are supported.");
+        }
+
+        long count = 1;
+        for (var i = 0; i < shape.Length; i++)
+        {
+            if (shape[i] < 0)
+            {
+                throw GrpcStatusMapping.Invalid($"Input '{name}' has shape {ShapeMath.Format(shape)} with negative dimension {i}; request shapes must be concrete.");
+            }
+
+            if (shape[i] != 0 && count > long.MaxValue / shape[i])
+            {
+                throw GrpcStatusMapping.Invalid($"Input '{name}' has shape {ShapeMath.Format(shape)}, whose element count does not fit in 64 bits.");
+            }
+
+            count *= shape[i];
+        }
+
+        return count;
     }
 
     private static NamedTensor FromRaw(string name, TensorDataType type, long[] shape, long count, ReadOnlySpan<byte> raw)
     {
-        var expected = count * type.ElementSize();
-        if (raw.Length != expected)
+        var size = type.ElementSize();
+        if (count > raw.Length / size || count * size != raw.Length)
         {
-            throw Invalid($"Input '{name}' of shape {ShapeMath.Format(shape)} ({type.ToV2Name()}) needs {expected} raw bytes; got {raw.Length}.");
+            throw GrpcStatusMapping.Invalid($"Input '{name}' of shape {ShapeMath.Format(shape)} ({type.ToV2Name()}) needs {(count > long.MaxValue / size ? "more than 2^63" : count * size)} raw bytes; got {raw.Length}.");
         }
 
         var owner = PooledBytes.Rent(raw.Length, out var buffer);
@@ -140,7 +224,7 @@ internal static class GrpcTensorConverter
         catch (OverflowException)
         {
             owner.Dispose();
-            throw Invalid($"Input '{name}' has a value outside the range of {type.ToV2Name()}.");
+            throw GrpcStatusMapping.Invalid($"Input '{name}' has a value outside the range of {type.ToV2Name()}.");
         }
 
         return new NamedTensor(name, type, shape, buffer.AsMemory(0, byteLength), owner);
@@ -153,13 +237,13 @@ internal static class GrpcTensorConverter
         {
             if (raw.Length < 4)
             {
-                throw Invalid($"Input '{name}' raw BYTES content ends inside a 4-byte length prefix.");
+                throw GrpcStatusMapping.Invalid($"Input '{name}' raw BYTES content ends inside a 4-byte length prefix.");
             }
 
             var length = BinaryPrimitives.ReadUInt32LittleEndian(raw);
             if (length > raw.Length - 4)
             {
-                throw Invalid($"Input '{name}' raw BYTES element {strings.Count} declares {length} bytes; only {raw.Length - 4} remain.");
+                throw GrpcStatusMapping.Invalid($"Input '{name}' raw BYTES element {strings.Count} declares {length} bytes; only {raw.Length - 4} remain.");
             }
 
             strings.Add(Encoding.UTF8.GetString(raw.Slice(4, (int)length)));
@@ -168,7 +252,7 @@ internal static class GrpcTensorConverter
 
         return strings.Count == count
             ? [.. strings]
-            : throw Invalid($"Input '{name}' raw BYTES content holds {strings.Count} elements; its shape needs {count}.");
+            : throw GrpcStatusMapping.Invalid($"Input '{name}' raw BYTES content holds {strings.Count} elements; its shape needs {count}.");
     }
 
     private static ByteString EncodeStrings(string[] strings)
@@ -203,8 +287,6 @@ internal static class GrpcTensorConverter
         _ => "bytes_contents",
     };
 
-    private static GrpcException CountMismatch(string name, long[] shape, long expected, int actual, string field) =>
-        Invalid($"Input '{name}' has shape {ShapeMath.Format(shape)} ({expected} elements) but {field} holds {actual}.");
-
-    private static GrpcException Invalid(string message) => new(GrpcStatusCode.InvalidArgument, message);
+    private static RpcException CountMismatch(string name, long[] shape, long expected, int actual, string field) =>
+        GrpcStatusMapping.Invalid($"Input '{name}' has shape {ShapeMath.Format(shape)} ({expected} elements) but {field} holds {actual}.");
 }

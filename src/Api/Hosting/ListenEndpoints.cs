@@ -5,7 +5,7 @@ using OrleansInference.Api.Grpc;
 namespace OrleansInference.Api.Hosting;
 
 /// <summary>
-/// Binds Kestrel: every entry of <c>--urls</c> (or <c>Api:Urls</c>) as HTTP/1.1 (cleartext HTTP/2 needs a port of its own), plus the gRPC URL as HTTP/2 only. The embedded
+/// Binds Kestrel: every entry of <c>--urls</c> (or <c>Api:Urls</c>) as HTTP/1.1 (cleartext HTTP/2 needs a port of its own), plus the gRPC URL (<c>Grpc:Url</c>) as HTTP/2 only. The embedded
 /// default binds to 127.0.0.1. TLS is terminated in front of the server (ingress, proxy), so only <c>http://</c> URLs
 /// are accepted; anything else stops start-up with a message naming the key.
 /// </summary>

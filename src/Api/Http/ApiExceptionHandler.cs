@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using OrleansInference.Api.Predict;
-using OrleansInference.Grains.Repository;
+using OrleansInference.Grid.Repository;
 
 namespace OrleansInference.Api.Http;
 
@@ -32,6 +32,7 @@ internal sealed partial class ApiExceptionHandler : IExceptionHandler
             PredictFormatException => (StatusCodes.Status400BadRequest, "Invalid request body"),
             BodyTooLargeException => (StatusCodes.Status413PayloadTooLarge, "Request body too large"),
             BadHttpRequestException bad => (bad.StatusCode, "Bad request"),
+            InvalidDataException => (StatusCodes.Status400BadRequest, "Invalid request body"),
             ModelRepositoryConflictException => (StatusCodes.Status409Conflict, "Conflict"),
             OrleansInference.Contracts.Models.ModelOperationException => (StatusCodes.Status409Conflict, "Conflict"),
             ModelRepositoryException => (StatusCodes.Status400BadRequest, "Invalid model"),
@@ -39,9 +40,12 @@ internal sealed partial class ApiExceptionHandler : IExceptionHandler
             _ => (StatusCodes.Status500InternalServerError, "Internal error"),
         };
 
-        var detail = status == StatusCodes.Status500InternalServerError
-            ? "The server failed to process the request; the error is logged with the trace id."
-            : exception.Message;
+        var detail = exception switch
+        {
+            _ when status == StatusCodes.Status500InternalServerError => "The server failed to process the request; the error is logged with the trace id.",
+            InvalidDataException => $"The request body does not decode as its Content-Encoding says: {exception.Message}",
+            _ => exception.Message,
+        };
         if (status == StatusCodes.Status500InternalServerError)
         {
             Log.Unhandled(_logger, httpContext.Request.Method, httpContext.Request.Path, exception);

@@ -1,47 +1,38 @@
 using Orleans;
 using OrleansInference.Api.Security;
 using OrleansInference.Contracts.Models;
-using OrleansInference.Grains.Catalog;
-using OrleansInference.Grains.Repository;
+using OrleansInference.Grid.Catalog;
+using OrleansInference.Grid.Repository;
 
 namespace OrleansInference.Api.KServe;
 
-/// <summary>Triton's model-repository extension (index, load, unload) and statistics extension, so Triton tooling works unchanged.</summary>
+/// <summary>
+/// Triton's model-repository extension (index, load, unload) and statistics extension, so Triton tooling works
+/// unchanged. The static helpers (<see cref="IndexAsync"/>, <see cref="LoadAsync"/>, <see cref="UnloadAsync"/>,
+/// <see cref="StatisticsAsync"/>) answer the gRPC service's rpcs of the same extensions too.
+/// </summary>
 internal static class TritonEndpoints
 {
     public static void Map(RouteGroupBuilder v2)
     {
-        v2.MapPost("/repository/index", IndexAsync).WithSummary("Lists every model version in the repository with its state (Triton).");
-        v2.MapPost("/repository/models/{model}/load", (string model, ModelCatalog catalog, IGrainFactory grains, CancellationToken ct) => LoadAsync(model, catalog, grains, ct))
+        v2.MapPost("/repository/index", IndexEndpointAsync).WithSummary("Lists every model version in the repository with its state (Triton).");
+        v2.MapPost("/repository/models/{model}/load", async (string model, IServiceProvider services, CancellationToken ct) => EmptyResult(await LoadAsync(services, model, ct)))
             .WithSummary("Loads the model's serving versions (Triton).").RequireAccess(ApiAccess.Admin);
-        v2.MapPost("/repository/models/{model}/unload", (string model, ModelCatalog catalog, IGrainFactory grains, CancellationToken ct) => UnloadAsync(model, catalog, grains, ct))
+        v2.MapPost("/repository/models/{model}/unload", async (string model, IServiceProvider services, CancellationToken ct) => EmptyResult(await UnloadAsync(services, model, ct)))
             .WithSummary("Drains and unloads the model's loaded versions (Triton).").RequireAccess(ApiAccess.Admin);
-        v2.MapGet("/models/stats", (ModelCatalog catalog, IGrainFactory grains, CancellationToken ct) => StatisticsAsync(null, null, catalog, grains, ct))
+        v2.MapGet("/models/stats", (IServiceProvider services, CancellationToken ct) => StatisticsResultAsync(services, null, null, ct))
             .WithSummary("Inference statistics of every model version (Triton).");
-        v2.MapGet("/models/{model}/stats", (string model, ModelCatalog catalog, IGrainFactory grains, CancellationToken ct) => StatisticsAsync(model, null, catalog, grains, ct))
+        v2.MapGet("/models/{model}/stats", (string model, IServiceProvider services, CancellationToken ct) => StatisticsResultAsync(services, model, null, ct))
             .WithSummary("Inference statistics of a model's versions (Triton).");
-        v2.MapGet("/models/{model}/versions/{version}/stats", (string model, string version, ModelCatalog catalog, IGrainFactory grains, CancellationToken ct) =>
-            StatisticsAsync(model, version, catalog, grains, ct)).WithSummary("Inference statistics of one version (Triton).");
+        v2.MapGet("/models/{model}/versions/{version}/stats", (string model, string version, IServiceProvider services, CancellationToken ct) =>
+            StatisticsResultAsync(services, model, version, ct)).WithSummary("Inference statistics of one version (Triton).");
     }
 
-    private static async Task<IResult> IndexAsync(HttpContext context, ModelCatalog catalog, IGrainFactory grains, CancellationToken cancellationToken)
+    /// <summary>Every registered model version with its state; only the ready ones when <paramref name="readyOnly"/>.</summary>
+    internal static async Task<IReadOnlyList<TritonRepositoryIndexEntry>> IndexAsync(IServiceProvider services, bool readyOnly, CancellationToken cancellationToken)
     {
-        var readyOnly = false;
-        if (context.Request.ContentLength is > 0 || context.Request.Headers.TransferEncoding.Count > 0)
-        {
-            TritonRepositoryIndexRequest? body;
-            try
-            {
-                body = await context.Request.ReadFromJsonAsync(KServeJsonContext.Default.TritonRepositoryIndexRequest, cancellationToken);
-            }
-            catch (System.Text.Json.JsonException ex)
-            {
-                return KServeEndpoints.Error(StatusCodes.Status400BadRequest, $"The index request must be JSON like {{\"ready\": true}}: {ex.Message}");
-            }
-
-            readyOnly = body?.Ready ?? false;
-        }
-
+        var catalog = services.GetRequiredService<ModelCatalog>();
+        var grains = services.GetRequiredService<IGrainFactory>();
         var entries = new List<TritonRepositoryIndexEntry>();
         foreach (var entry in catalog.Entries)
         {
@@ -55,53 +46,59 @@ internal static class TritonEndpoints
             entries.Add(new TritonRepositoryIndexEntry(entry.Name, entry.Version, state, status.Error ?? string.Empty));
         }
 
-        return Results.Json(entries, KServeJsonContext.Default.IReadOnlyListTritonRepositoryIndexEntry);
+        return entries;
     }
 
-    private static async Task<IResult> LoadAsync(string model, ModelCatalog catalog, IGrainFactory grains, CancellationToken cancellationToken)
+    /// <summary>Loads the model's serving versions; fails when one does not become ready.</summary>
+    internal static async Task<V2Failure?> LoadAsync(IServiceProvider services, string model, CancellationToken cancellationToken)
     {
-        if (!catalog.Contains(model))
+        if (KServeInferEndpoint.FindModel(services, model, null) is { } notFound)
         {
-            return KServeEndpoints.Error(StatusCodes.Status404NotFound, KServeEndpoints.NotFoundMessage(catalog, model, null));
+            return notFound;
         }
 
-        var statuses = await grains.GetGrain<IModelGrain>(model).LoadAsync(null, cancellationToken);
+        var statuses = await services.GetRequiredService<IGrainFactory>().GetGrain<IModelGrain>(model).LoadAsync(null, cancellationToken);
         if (statuses.Count == 0)
         {
-            return KServeEndpoints.Error(StatusCodes.Status400BadRequest, $"Model '{model}' has no version to load: deploy one or set a version's stage to production.");
+            return V2Failure.BadRequest($"Model '{model}' has no version to load: deploy one or set a version's stage to production.");
         }
 
         var failed = statuses.FirstOrDefault(s => s.State != ModelVersionState.Ready);
-        return failed is null
-            ? Results.Ok()
-            : KServeEndpoints.Error(StatusCodes.Status400BadRequest, $"Failed to load '{failed.Model}/{failed.Version}': {failed.Error ?? failed.State.ToString()}");
+        return failed is null ? null : V2Failure.BadRequest($"Failed to load '{failed.Model}/{failed.Version}': {failed.Error ?? failed.State.ToString()}");
     }
 
-    private static async Task<IResult> UnloadAsync(string model, ModelCatalog catalog, IGrainFactory grains, CancellationToken cancellationToken)
+    /// <summary>Drains and unloads the model's loaded versions.</summary>
+    internal static async Task<V2Failure?> UnloadAsync(IServiceProvider services, string model, CancellationToken cancellationToken)
     {
-        if (!catalog.Contains(model))
+        if (KServeInferEndpoint.FindModel(services, model, null) is { } notFound)
         {
-            return KServeEndpoints.Error(StatusCodes.Status404NotFound, KServeEndpoints.NotFoundMessage(catalog, model, null));
+            return notFound;
         }
 
-        await grains.GetGrain<IModelGrain>(model).UnloadAsync(null, cancellationToken);
-        return Results.Ok();
+        await services.GetRequiredService<IGrainFactory>().GetGrain<IModelGrain>(model).UnloadAsync(null, cancellationToken);
+        return null;
     }
 
-    private static async Task<IResult> StatisticsAsync(string? model, string? version, ModelCatalog catalog, IGrainFactory grains, CancellationToken cancellationToken)
+    /// <summary>
+    /// Statistics of every version (<paramref name="model"/> null), a model's versions, or one version. As Triton
+    /// counts: <c>inference_count</c> is rows inferred (a batch of 8 rows counts 8), <c>execution_count</c> batches.
+    /// </summary>
+    internal static async Task<V2Outcome<TritonModelStatisticsResponse>> StatisticsAsync(
+        IServiceProvider services, string? model, string? version, CancellationToken cancellationToken)
     {
+        var catalog = services.GetRequiredService<ModelCatalog>();
         IEnumerable<CatalogEntry> entries;
         if (model is null)
         {
             entries = catalog.Entries;
         }
+        else if (!catalog.Contains(model))
+        {
+            return V2Failure.NotFound(KServeEndpoints.NotFoundMessage(catalog, model, null));
+        }
         else if (version is null)
         {
             entries = catalog.VersionsOf(model);
-            if (!catalog.Contains(model))
-            {
-                return KServeEndpoints.Error(StatusCodes.Status404NotFound, KServeEndpoints.NotFoundMessage(catalog, model, null));
-            }
         }
         else if (catalog.TryGet(model, version, out var one))
         {
@@ -109,9 +106,10 @@ internal static class TritonEndpoints
         }
         else
         {
-            return KServeEndpoints.Error(StatusCodes.Status404NotFound, KServeEndpoints.NotFoundMessage(catalog, model, version));
+            return V2Failure.NotFound(KServeEndpoints.NotFoundMessage(catalog, model, version));
         }
 
+        var grains = services.GetRequiredService<IGrainFactory>();
         var stats = new List<TritonModelStatistics>();
         foreach (var entry in entries)
         {
@@ -135,8 +133,37 @@ internal static class TritonEndpoints
                 batchStats));
         }
 
-        return Results.Json(new TritonModelStatisticsResponse(stats), KServeJsonContext.Default.TritonModelStatisticsResponse);
+        return new TritonModelStatisticsResponse(stats);
     }
+
+    private static async Task<IResult> IndexEndpointAsync(HttpContext context, IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var readyOnly = false;
+        if (context.Request.ContentLength is > 0 || context.Request.Headers.TransferEncoding.Count > 0)
+        {
+            TritonRepositoryIndexRequest? body;
+            try
+            {
+                body = await context.Request.ReadFromJsonAsync(KServeJsonContext.Default.TritonRepositoryIndexRequest, cancellationToken);
+            }
+            catch (System.Text.Json.JsonException ex)
+            {
+                return KServeEndpoints.Error(StatusCodes.Status400BadRequest, $"The index request must be JSON like {{\"ready\": true}}: {ex.Message}");
+            }
+
+            readyOnly = body?.Ready ?? false;
+        }
+
+        return Results.Json(await IndexAsync(services, readyOnly, cancellationToken), KServeJsonContext.Default.IReadOnlyListTritonRepositoryIndexEntry);
+    }
+
+    private static async Task<IResult> StatisticsResultAsync(IServiceProvider services, string? model, string? version, CancellationToken cancellationToken)
+    {
+        var stats = await StatisticsAsync(services, model, version, cancellationToken);
+        return stats.IsSuccess ? Results.Json(stats.Value!, KServeJsonContext.Default.TritonModelStatisticsResponse) : KServeEndpoints.Error(stats.Failure);
+    }
+
+    private static IResult EmptyResult(V2Failure? failure) => failure is null ? Results.Ok() : KServeEndpoints.Error(failure);
 
     private static TritonStatisticDuration Zero { get; } = new(0, 0);
 

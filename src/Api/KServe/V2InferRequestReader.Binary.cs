@@ -3,7 +3,6 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Unicode;
 using OrleansInference.Contracts.Inference;
-using OrleansInference.Grains.Execution;
 
 namespace OrleansInference.Api.KServe;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using OrleansInference.Contracts.Inference;
-using OrleansInference.Grains.Execution;
 
 namespace OrleansInference.Api.KServe;
 

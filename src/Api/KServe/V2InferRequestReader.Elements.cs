@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text.Json;
-using OrleansInference.Grains.Processing;
+using OrleansInference.Grid.Processing;
 
 namespace OrleansInference.Api.KServe;
 

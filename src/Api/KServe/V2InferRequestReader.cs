@@ -309,11 +309,9 @@ public static partial class V2InferRequestReader
             binary = flag;
         }
 
-        if (parameters.TryGetValue(V2Protocol.Classification, out var classification))
+        if (V2Classification.TryReadCount(name, parameters, out _) is { } classificationError)
         {
-            return classification.TryGetInt64(out var top) && top >= 0
-                ? $"Output '{name}' asks for 'classification' (top {top}), which this server does not support; request the raw output instead."
-                : $"Output '{name}' parameter 'classification' must be a non-negative integer.";
+            return classificationError;
         }
 
         state.Outputs.Add(new V2RequestedOutput(name, binary, parameters));

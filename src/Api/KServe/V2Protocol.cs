@@ -17,7 +17,7 @@ public static class V2Protocol
     /// <summary>Request parameter: return every output as binary data unless an output says otherwise.</summary>
     public const string BinaryDataOutput = "binary_data_output";
 
-    /// <summary>Requested-output parameter asking for top-k classification; not supported.</summary>
+    /// <summary>Requested-output parameter asking for the top k classes instead of the raw output (see <see cref="V2Classification"/>).</summary>
     public const string Classification = "classification";
 
     /// <summary>A shared, empty parameter set.</summary>

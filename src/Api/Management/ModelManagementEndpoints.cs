@@ -2,8 +2,8 @@ using Orleans;
 using OrleansInference.Api.Http;
 using OrleansInference.Api.Security;
 using OrleansInference.Contracts.Models;
-using OrleansInference.Grains.Catalog;
-using OrleansInference.Grains.Repository;
+using OrleansInference.Grid.Catalog;
+using OrleansInference.Grid.Repository;
 
 namespace OrleansInference.Api.Management;
 

@@ -3,8 +3,8 @@ using Microsoft.Extensions.Options;
 using Orleans;
 using OrleansInference.Api.Http;
 using OrleansInference.Contracts.Models;
-using OrleansInference.Grains.Catalog;
-using OrleansInference.Grains.Repository;
+using OrleansInference.Grid.Catalog;
+using OrleansInference.Grid.Repository;
 
 namespace OrleansInference.Api.Management;
 
@@ -68,12 +68,20 @@ internal static class ModelRegistrationEndpoint
             descriptor = await RegisterFromPathAsync(name, body.Path, repository, cancellationToken);
         }
 
-        if (catalog.TryGet(descriptor.Name, descriptor.Version, out _))
+        var change = await catalog.RegisterAsync(descriptor.Name, descriptor.Version, cancellationToken);
+        switch (change.Outcome)
         {
-            return Problems.Conflict($"Model '{descriptor.Key}' is already registered.");
+            case CatalogOutcome.Conflict:
+                return Problems.Conflict(change.Error!);
+            case CatalogOutcome.Invalid or CatalogOutcome.NotFound:
+                return Problems.BadRequest(change.Error!);
         }
 
-        var entry = await catalog.AddAsync(descriptor, cancellationToken);
+        if (!catalog.TryGet(descriptor.Name, descriptor.Version, out var entry))
+        {
+            return Problems.Conflict($"Model '{descriptor.Key}' was registered but left the catalog at once; try again.");
+        }
+
         await grains.GetGrain<IModelGrain>(name).RefreshAsync(cancellationToken);
         var view = await ModelViewBuilder.BuildVersionAsync(entry, grains, cancellationToken);
         return Results.Created($"/api/v1/models/{entry.Name}/versions/{entry.Version}", view);

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Orleans;
 using OrleansInference.Contracts.Models;
-using OrleansInference.Grains.Catalog;
+using OrleansInference.Grid.Catalog;
 
 namespace OrleansInference.Api.Management;
 

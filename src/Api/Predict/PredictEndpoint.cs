@@ -6,9 +6,9 @@ using Microsoft.Extensions.Options;
 using OrleansInference.Api.Http;
 using OrleansInference.Contracts.Inference;
 using OrleansInference.Contracts.Models;
-using OrleansInference.Grains.Catalog;
-using OrleansInference.Grains.Experiments;
-using OrleansInference.Grains.Repository;
+using OrleansInference.Grid.Catalog;
+using OrleansInference.Grid.Repository;
+using OrleansInference.Grid.Experiments;
 
 namespace OrleansInference.Api.Predict;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using OrleansInference.Contracts.Models;
-using OrleansInference.Grains.Experiments;
+using OrleansInference.Grid.Experiments;
 
 namespace OrleansInference.Api.Predict;
 

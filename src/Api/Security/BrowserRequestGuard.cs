@@ -11,7 +11,7 @@ namespace OrleansInference.Api.Security;
 /// <list type="bullet">
 /// <item>a request that changes state (any method but GET, HEAD and OPTIONS) from another origin is refused;</item>
 /// <item>management (admin endpoints) is served only to loopback callers whose <c>Host</c> names a loopback address,
-/// and takes only JSON or multipart bodies (a page can post <c>text/plain</c> across sites without asking).</item>
+/// and takes only JSON, multipart or untyped bodies (a page can post <c>text/plain</c> across sites without asking).</item>
 /// </list>
 /// </summary>
 internal static class BrowserRequestGuard
@@ -55,7 +55,9 @@ internal static class BrowserRequestGuard
                 $"{request.Method} {request.Path} names host '{request.Host.Host}'; without API keys management answers only requests addressed to a loopback address (127.0.0.1, [::1] or localhost).");
         }
 
-        if (HasBody(request) && !IsJsonOrMultipart(request.ContentType))
+        // A body without Content-Type is what Triton's HTTP client sends to the repository endpoints; pages cannot
+        // send one across origins without an Origin header, which the checks above refuse.
+        if (HasBody(request) && !string.IsNullOrEmpty(request.ContentType) && !IsJsonOrMultipart(request.ContentType))
         {
             return (StatusCodes.Status415UnsupportedMediaType,
                 $"{request.Method} {request.Path} sent Content-Type '{request.ContentType}'; management takes 'application/json' or 'multipart/form-data'.");

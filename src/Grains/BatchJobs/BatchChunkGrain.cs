@@ -1,7 +1,7 @@
 using Orleans;
 using Orleans.Placement;
 using OrleansInference.Contracts.BatchJobs;
-using OrleansInference.Grains.Catalog;
+using OrleansInference.Grid.Catalog;
 
 namespace OrleansInference.Grains.BatchJobs;
 
@@ -18,7 +18,7 @@ public sealed class BatchChunkGrain(ModelCatalog catalog, BatchChunkProcessor pr
         ArgumentNullException.ThrowIfNull(work);
         try
         {
-            if (!catalog.TryGet(work.Model, work.Version, out var entry))
+            if (await catalog.FindAsync(work.Model, work.Version, cancellationToken) is not { } entry)
             {
                 throw new BatchJobException($"Model '{work.Model}/{work.Version}' is not registered on the silo scoring chunk {work.Chunk.Index} of batch job '{work.JobId}'.");
             }

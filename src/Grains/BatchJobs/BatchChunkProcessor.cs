@@ -5,8 +5,8 @@ using Microsoft.Win32.SafeHandles;
 using OrleansInference.Contracts.BatchJobs;
 using OrleansInference.Contracts.Inference;
 using OrleansInference.Contracts.Models;
-using OrleansInference.Grains.Catalog;
-using OrleansInference.Grains.Repository;
+using OrleansInference.Grid.Catalog;
+using OrleansInference.Grid.Repository;
 
 namespace OrleansInference.Grains.BatchJobs;
 

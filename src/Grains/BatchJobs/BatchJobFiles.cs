@@ -6,7 +6,7 @@ namespace OrleansInference.Grains.BatchJobs;
 public static class BatchJobFiles
 {
     /// <summary>The extension of a format: <c>.csv</c> or <c>.jsonl</c>.</summary>
-    public static string Extension(BatchJobFormat format) => format == BatchJobFormat.Csv ? ".csv" : ".jsonl";
+    public static string Extension(BatchJobFormat format) => BatchJobStates.FileExtension(format);
 
     /// <summary>The errors file beside an output file: <c>output.csv</c> → <c>output.errors.csv</c>.</summary>
     public static string ErrorsPathFor(string outputPath, BatchJobFormat format)

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using OrleansInference.Contracts.BatchJobs;
-using OrleansInference.Grains.Catalog;
+using OrleansInference.Grid.Catalog;
 
 namespace OrleansInference.Grains.BatchJobs;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using Orleans;
 using Orleans.Runtime;
 using OrleansInference.Contracts.BatchJobs;
-using OrleansInference.Grains.Catalog;
+using OrleansInference.Grid.Catalog;
 
 namespace OrleansInference.Grains.BatchJobs;
 

@@ -2,8 +2,8 @@ using Microsoft.Extensions.Options;
 using Orleans;
 using OrleansInference.Contracts.BatchJobs;
 using OrleansInference.Contracts.Models;
-using OrleansInference.Grains.Catalog;
-using OrleansInference.Grains.Repository;
+using OrleansInference.Grid.Catalog;
+using OrleansInference.Grid.Repository;
 
 namespace OrleansInference.Grains.BatchJobs;
 

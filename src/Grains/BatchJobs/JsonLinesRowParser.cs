@@ -1,5 +1,5 @@
 using System.Text.Json;
-using OrleansInference.Grains.Processing;
+using OrleansInference.Grid.Processing;
 
 namespace OrleansInference.Grains.BatchJobs;
 

@@ -1,4 +1,4 @@
-using OrleansInference.Grains.Repository;
+using OrleansInference.Grid.Repository;
 
 namespace OrleansInference.Grains.Execution;
 

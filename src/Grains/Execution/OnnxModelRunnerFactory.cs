@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using OrleansInference.Grains.Repository;
+using OrleansInference.Grid.Repository;
 using OrleansInference.OnnxRuntime;
 
 namespace OrleansInference.Grains.Execution;

@@ -4,8 +4,9 @@ using Microsoft.Extensions.Options;
 using Orleans;
 using OrleansInference.Contracts.Experiments;
 using OrleansInference.Contracts.Models;
-using OrleansInference.Grains.Catalog;
+using OrleansInference.Grid.Catalog;
 using OrleansInference.Grains.Experiments.Metrics;
+using OrleansInference.Grid.Experiments;
 
 namespace OrleansInference.Grains.Experiments;
 
@@ -88,9 +89,10 @@ public sealed partial class ExperimentGrain : Grain, IExperimentGrain
             throw new ExperimentException(ExperimentErrorKind.Invalid, $"'id' is '{definition.Id}' but the experiment grain is '{Id}'.");
         }
 
+        // The replica may not know a version registered moments ago through another node.
+        await _catalog.RefreshAsync(cancellationToken);
         ExperimentValidator.Validate(definition, _catalog);
-        await _directory.EnsureLoadedAsync();
-        var holder = _directory.Claim(definition.Model, Id);
+        var holder = await _directory.ClaimAsync(definition.Model, Id, cancellationToken);
         if (holder != Id)
         {
             throw new ExperimentException(ExperimentErrorKind.Conflict,
@@ -107,7 +109,7 @@ public sealed partial class ExperimentGrain : Grain, IExperimentGrain
         }
         catch
         {
-            _directory.Release(definition.Model, Id);
+            await _directory.ReleaseAsync(definition.Model, Id, CancellationToken.None);
             throw;
         }
 
@@ -220,7 +222,7 @@ public sealed partial class ExperimentGrain : Grain, IExperimentGrain
         var variants = info.Variants.Select(v => v with { Weight = v.Name == name ? 100 : 0 }).ToList();
         var promoted = await SaveAsync(info with { State = ExperimentState.Promoted, Variants = variants }, ExperimentEventKinds.Promoted,
             $"Variant '{name}' ({info.Model}/{chosen.Version}) promoted: it now serves all of the model's traffic.", null, cancellationToken);
-        _directory.Release(info.Model, Id);
+        await _directory.ReleaseAsync(info.Model, Id, cancellationToken);
         Log.Promoted(_logger, Id, name, chosen.Version);
         return promoted;
     }
@@ -232,7 +234,7 @@ public sealed partial class ExperimentGrain : Grain, IExperimentGrain
         StopRampTimer();
         var aborted = await SaveAsync(info with { State = ExperimentState.Aborted }, ExperimentEventKinds.Aborted,
             $"Experiment aborted{(reason is null ? "." : ": " + reason)}; the model's deployment serves all traffic.", null, cancellationToken);
-        _directory.Release(info.Model, Id);
+        await _directory.ReleaseAsync(info.Model, Id, cancellationToken);
         Log.Aborted(_logger, Id, reason ?? "no reason given");
         return aborted;
     }

@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using OrleansInference.Grains.Models;
+using OrleansInference.Grid;
+using OrleansInference.Grid.Experiments;
 
 namespace OrleansInference.Grains.Experiments;
 
@@ -21,13 +23,7 @@ public static class ExperimentServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IExperimentStore, SqliteExperimentStore>();
-        services.TryAddSingleton<ExperimentDirectory>();
-        services.TryAddSingleton<ExperimentMeter>();
-        services.TryAddSingleton<PredictionLog>();
         services.AddGridCalls();
-        services.TryAddSingleton<ShadowDispatcher>();
-        services.AddSingleton<IHostedService>(static sp => sp.GetRequiredService<ShadowDispatcher>());
-        services.TryAddSingleton<ExperimentRouter>();
-        return services;
+        return services.AddExperimentRouting(configuration);
     }
 }

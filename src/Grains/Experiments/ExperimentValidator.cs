@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using OrleansInference.Contracts.Experiments;
-using OrleansInference.Grains.Catalog;
-using OrleansInference.Grains.Repository;
+using OrleansInference.Grid.Catalog;
+using OrleansInference.Grid.Repository;
 
 namespace OrleansInference.Grains.Experiments;
 

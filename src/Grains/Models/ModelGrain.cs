@@ -3,9 +3,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans;
 using OrleansInference.Contracts.Models;
-using OrleansInference.Grains.Catalog;
+using OrleansInference.Grid.Catalog;
 using OrleansInference.Grains.Registry;
-using OrleansInference.Grains.Repository;
+using OrleansInference.Grid.Repository;
 
 namespace OrleansInference.Grains.Models;
 
@@ -89,7 +89,7 @@ public sealed partial class ModelGrain : Grain, IModelGrain, ILocalModelRouter
     /// <inheritdoc />
     public async Task<ModelDeploymentInfo> DeployAsync(string version, int trafficPercentage, CancellationToken cancellationToken)
     {
-        if (!_catalog.TryGet(Model, version, out var entry))
+        if (await _catalog.FindAsync(Model, version, cancellationToken) is not { } entry)
         {
             throw new ModelOperationException($"Model '{Model}' has no version '{version}'.");
         }
@@ -140,6 +140,8 @@ public sealed partial class ModelGrain : Grain, IModelGrain, ILocalModelRouter
     /// <inheritdoc />
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
+        // Called after a registration or stage change, possibly through another node: read the catalog as it is now.
+        await _catalog.RefreshAsync(cancellationToken);
         var deployment = await _registry.GetDeploymentAsync(Model, cancellationToken);
         var production = _catalog.VersionsOf(Model).LastOrDefault(e => e.Stage == ModelStages.Production)?.Version;
         var routing = Volatile.Read(ref _routing);

@@ -4,12 +4,13 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OrleansInference.Contracts.Models;
 using OrleansInference.Grains.Batching;
-using OrleansInference.Grains.Catalog;
+using OrleansInference.Grid.Catalog;
 using OrleansInference.Grains.Execution;
 using OrleansInference.Grains.Generation;
 using OrleansInference.Grains.Registry;
-using OrleansInference.Grains.Repository;
+using OrleansInference.Grid.Repository;
 using OrleansInference.Grains.Telemetry;
+using OrleansInference.Grid;
 using OrleansInference.OnnxRuntime;
 
 namespace OrleansInference.Grains.Models;
@@ -40,7 +41,9 @@ public static class ModelServiceCollectionExtensions
         services.TryAddSingleton<GenerationMetrics>();
         services.TryAddSingleton<ModelRepository>();
         services.TryAddSingleton<IModelRegistry, SqliteModelRegistry>();
-        services.TryAddSingleton<ModelCatalog>();
+        // The catalog grain reads which experiments are active; experiments share the registry's database.
+        services.TryAddSingleton<Experiments.IExperimentStore, Experiments.SqliteExperimentStore>();
+        services.AddCatalogReplica(configuration);
         services.AddOnnxRuntime();
         services.TryAddSingleton<IModelRunnerFactory, OnnxModelRunnerFactory>();
 

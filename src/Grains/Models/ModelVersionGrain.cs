@@ -6,11 +6,11 @@ using OrleansInference.Contracts.Inference;
 using OrleansInference.Contracts.Models;
 using OrleansInference.Grains.Batching;
 using OrleansInference.Grains.Caching;
-using OrleansInference.Grains.Catalog;
+using OrleansInference.Grid.Catalog;
 using OrleansInference.Grains.Execution;
 using OrleansInference.Grains.Generation;
 using OrleansInference.Grains.Monitoring;
-using OrleansInference.Grains.Repository;
+using OrleansInference.Grid.Repository;
 using OrleansInference.Grains.Telemetry;
 
 namespace OrleansInference.Grains.Models;
@@ -119,7 +119,7 @@ public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain, ILoca
 
         var s = runtime.Batcher.Snapshot();
         return Task.FromResult(new ModelVersionStatistics(
-            model, version, Volatile.Read(ref _lastInferenceUnixMs), s.RequestCount, s.ExecutionCount, s.SuccessCount, s.SuccessNs,
+            model, version, Volatile.Read(ref _lastInferenceUnixMs), s.InferenceCount, s.ExecutionCount, s.SuccessCount, s.SuccessNs,
             s.FailureCount, s.FailureNs, s.QueueNs, s.ComputeNs, s.BatchSizes));
     }
 
@@ -213,7 +213,7 @@ public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain, ILoca
     private async Task<ModelVersionRuntime> CreateRuntimeAsync(CancellationToken cancellationToken)
     {
         var (model, version) = SplitKey();
-        if (!_catalog.TryGet(model, version, out var entry))
+        if (await _catalog.FindAsync(model, version, cancellationToken) is not { } entry)
         {
             throw new ModelRepositoryException($"Model '{Key}' is not registered.");
         }

@@ -1,7 +1,7 @@
 using OrleansInference.Contracts.Inference;
 using OrleansInference.Grains.Batching;
 using OrleansInference.Grains.Caching;
-using OrleansInference.Grains.Catalog;
+using OrleansInference.Grid.Catalog;
 using OrleansInference.Grains.Execution;
 using OrleansInference.Grains.Generation;
 using OrleansInference.Grains.Monitoring;

@@ -1,3 +1,5 @@
+using OrleansInference.Grid.Catalog;
+
 namespace OrleansInference.Grains.Registry;
 
 /// <summary>

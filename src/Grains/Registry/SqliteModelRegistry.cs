@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using OrleansInference.Grid.Catalog;
 
 namespace OrleansInference.Grains.Registry;
 

@@ -68,9 +68,12 @@ public sealed class AuthEndToEndTests : IAsyncLifetime
             Assert.Contains("API key", (string?)JsonNode.Parse(await v2.Content.ReadAsStringAsync())!["error"], StringComparison.Ordinal);
         }
 
-        using var grpc = new GrpcTestClient(_server.GrpcAddress);
-        Assert.Equal(16, (await grpc.CallAsync("ServerMetadata", new ServerMetadataRequest(), ServerMetadataResponse.Parser)).Status);
-        Assert.Equal(0, (await grpc.CallAsync("ServerMetadata", new ServerMetadataRequest(), ServerMetadataResponse.Parser, apiKey: AppSecret)).Status);
+        using var channel = global::Grpc.Net.Client.GrpcChannel.ForAddress(_server.GrpcAddress);
+        var grpc = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        var unauthenticated = await Assert.ThrowsAsync<global::Grpc.Core.RpcException>(() => grpc.ServerMetadataAsync(new ServerMetadataRequest()).ResponseAsync);
+        Assert.Equal(global::Grpc.Core.StatusCode.Unauthenticated, unauthenticated.StatusCode);
+        var metadata = await grpc.ServerMetadataAsync(new ServerMetadataRequest(), new global::Grpc.Core.Metadata { { "authorization", "Bearer " + AppSecret } });
+        Assert.Equal("orleans-inference", metadata.Name);
     }
 
     [Fact]

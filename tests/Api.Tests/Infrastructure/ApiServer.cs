@@ -32,7 +32,7 @@ public sealed class ApiServer : IAsyncDisposable
     public Uri Address { get; }
 
     /// <summary>Where the KServe v2 gRPC service listens (cleartext HTTP/2).</summary>
-    public Uri GrpcAddress => _app.Services.GetRequiredService<Grpc.GrpcEndpoint>().Address ?? throw new InvalidOperationException("gRPC is not bound.");
+    public Uri GrpcAddress => _app.Services.GetRequiredService<Api.Grpc.GrpcEndpoint>().Address ?? throw new InvalidOperationException("gRPC is not bound.");
 
     /// <summary>A client for <see cref="Address"/>.</summary>
     public HttpClient Client { get; }
@@ -78,7 +78,7 @@ public sealed class ApiServer : IAsyncDisposable
         });
         await app.StartAsync();
         await app.Services.GetRequiredService<SiloStartup>().Completion.WaitAsync(TimeSpan.FromMinutes(2));
-        var grpc = app.Services.GetRequiredService<Grpc.GrpcEndpoint>().Address;
+        var grpc = app.Services.GetRequiredService<Api.Grpc.GrpcEndpoint>().Address;
         var address = app.Urls.Select(u => new Uri(u.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal) + "/")).First(u => u != grpc);
         return new ApiServer(app, directory, address);
     }

@@ -119,7 +119,7 @@ public sealed class V2InferRequestReaderErrorTests
     [InlineData("""{"parameters":{"binary_data_output":"yes"},"inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1]}]}""", "Request parameter 'binary_data_output' must be true or false.")]
     [InlineData("""{"inputs":[{"name":"x","shape":[1],"datatype":"FP32","parameters":{"p":{}},"data":[1]}]}""", "Input 'x' parameter 'p' must be a string, number or boolean, but it is an object.")]
     [InlineData("""{"inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1]}],"outputs":[{"name":"y","parameters":{"binary_data":1}}]}""", "Output 'y' parameter 'binary_data' must be true or false.")]
-    [InlineData("""{"inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1]}],"outputs":[{"name":"y","parameters":{"classification":3}}]}""", "Output 'y' asks for 'classification' (top 3), which this server does not support; request the raw output instead.")]
+    [InlineData("""{"inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1]}],"outputs":[{"name":"y","parameters":{"classification":-3}}]}""", "Output 'y' parameter 'classification' must be an integer from 0 to 1048576 (the number of top classes to return); got -3.")]
     [InlineData("""{"inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1]}],"outputs":[{"name":"y"},{"name":"y"}]}""", "Output 'y' is requested more than once.")]
     [InlineData("""{"inputs":[{"name":"x","shape":[1],"datatype":"FP32","data":[1]}],"outputs":[{"parameters":{}}]}""", "Output 0 has no 'name'.")]
     public void Parameters_and_outputs_are_validated(string json, string expected)

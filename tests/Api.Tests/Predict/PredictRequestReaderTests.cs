@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Text;
 using OrleansInference.Api.Predict;
-using OrleansInference.Grains.Processing;
-using OrleansInference.Grains.Repository;
+using OrleansInference.Grid.Processing;
+using OrleansInference.Grid.Repository;
 
 namespace OrleansInference.Api.Tests.Predict;
 

@@ -13,14 +13,19 @@ internal sealed class GridServerProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly ProcessOutput _output;
+    private readonly bool _ownsRoot;
 
-    private GridServerProcess(Process process, ProcessOutput output, string root, int gatewayPort)
+    private GridServerProcess(Process process, ProcessOutput output, string root, int gatewayPort, bool ownsRoot)
     {
         _process = process;
         _output = output;
         Root = root;
         GatewayPort = gatewayPort;
+        _ownsRoot = ownsRoot;
     }
+
+    /// <summary>The REST API's base address, once it listens.</summary>
+    public Uri Address { get; private set; } = null!;
 
     /// <summary>The server's private folder.</summary>
     public string Root { get; }
@@ -31,12 +36,36 @@ internal sealed class GridServerProcess : IAsyncDisposable
     /// <summary>What the server wrote last, for failure messages.</summary>
     public string Output => _output.ToString();
 
-    /// <summary>Starts the server and returns once it listens and <c>/ready</c> answers 200 (every serving version warm).</summary>
-    public static async Task<GridServerProcess> StartAsync()
+    /// <summary>Starts the server and returns once it listens and <c>/ready</c> answers 200 (start-up done).</summary>
+    public static Task<GridServerProcess> StartAsync()
     {
         var root = Path.Combine(Path.GetTempPath(), "oi-client-" + Guid.NewGuid().ToString("N"));
         RepositoryPaths.CopyDirectory(RepositoryPaths.Models, Path.Combine(root, "models"));
         var ports = LoopbackPorts.Free(2);
+        return StartAsync(root, ownsRoot: true, ports[1],
+        [
+            $"--Orleans:SiloPort={ports[0]}",
+            $"--Orleans:GatewayPort={ports[1]}",
+            $"--Registry:SqlitePath={Path.Combine(root, "registry.db")}",
+            $"--BatchJobs:DataRoot={Path.Combine(root, "batch", "input")}",
+            $"--BatchJobs:OutputRoot={Path.Combine(root, "batch", "output")}",
+            $"--BatchJobs:StateRoot={Path.Combine(root, "batch", "state")}",
+        ]);
+    }
+
+    /// <summary>
+    /// Starts an API node that hosts no silo (<c>Api:Grid=Client</c>) and calls the grid through the gateway of
+    /// <paramref name="silo"/>, sharing its model repository; returns once <c>/ready</c> answers 200.
+    /// </summary>
+    public static Task<GridServerProcess> StartClientNodeAsync(GridServerProcess silo) =>
+        StartAsync(silo.Root, ownsRoot: false, silo.GatewayPort,
+        [
+            "--Api:Grid=Client",
+            $"--InferenceClient:GatewayPorts:0={silo.GatewayPort}",
+        ]);
+
+    private static async Task<GridServerProcess> StartAsync(string root, bool ownsRoot, int gatewayPort, IEnumerable<string> arguments)
+    {
         var dll = Path.Combine(AppContext.BaseDirectory, "OrleansInference.Api.dll");
         var start = new ProcessStartInfo("dotnet")
         {
@@ -48,18 +77,16 @@ internal sealed class GridServerProcess : IAsyncDisposable
         start.ArgumentList.Add(dll);
         start.ArgumentList.Add("--urls=http://127.0.0.1:0");
         start.ArgumentList.Add("--Grpc:Url=");
-        start.ArgumentList.Add($"--Orleans:SiloPort={ports[0]}");
-        start.ArgumentList.Add($"--Orleans:GatewayPort={ports[1]}");
         start.ArgumentList.Add($"--ModelRepository:RootPath={Path.Combine(root, "models")}");
-        start.ArgumentList.Add($"--Registry:SqlitePath={Path.Combine(root, "registry.db")}");
-        start.ArgumentList.Add($"--BatchJobs:DataRoot={Path.Combine(root, "batch", "input")}");
-        start.ArgumentList.Add($"--BatchJobs:OutputRoot={Path.Combine(root, "batch", "output")}");
-        start.ArgumentList.Add($"--BatchJobs:StateRoot={Path.Combine(root, "batch", "state")}");
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
 
         var output = new ProcessOutput();
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start dotnet {dll}.");
-        var server = new GridServerProcess(process, output, root, ports[1]);
+        var server = new GridServerProcess(process, output, root, gatewayPort, ownsRoot);
         process.OutputDataReceived += (_, e) =>
         {
             output.Add(e.Data);
@@ -79,6 +106,7 @@ internal sealed class GridServerProcess : IAsyncDisposable
         {
             var until = DateTime.UtcNow + StartTimeout;
             var address = await listening.Task.WaitAsync(StartTimeout);
+            server.Address = address;
             using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
             while (true)
             {
@@ -110,7 +138,7 @@ internal sealed class GridServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Kills the process and deletes its folder.</summary>
+    /// <summary>Kills the process and deletes its folder (unless it shares another node's).</summary>
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
@@ -120,6 +148,11 @@ internal sealed class GridServerProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        if (!_ownsRoot)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(Root, recursive: true);

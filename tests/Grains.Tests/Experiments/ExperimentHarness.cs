@@ -6,10 +6,12 @@ using Orleans;
 using Orleans.Runtime;
 using Orleans.TestingHost;
 using OrleansInference.Contracts.Experiments;
-using OrleansInference.Grains.Catalog;
+using OrleansInference.Grid.Catalog;
 using OrleansInference.Grains.Experiments;
+using OrleansInference.Grains.Models;
 using OrleansInference.Grains.Registry;
-using OrleansInference.Grains.Repository;
+using OrleansInference.Grid.Repository;
+using OrleansInference.Grid;
 
 namespace OrleansInference.Grains.Tests.Experiments;
 
@@ -62,15 +64,14 @@ internal sealed class ExperimentHarness : IAsyncDisposable
 
             services.AddOptions<ModelRepositoryOptions>().Bind(configuration.GetSection(ModelRepositoryOptions.SectionName));
             services.AddOptions<RegistryOptions>().Bind(configuration.GetSection(RegistryOptions.SectionName));
-            services.TryAddSingleton<ModelRepository>();
             services.TryAddSingleton<IModelRegistry, SqliteModelRegistry>();
-            services.TryAddSingleton<ModelCatalog>();
+            services.AddCatalogReplica(configuration);
             configure?.Invoke(services);
             services.AddExperiments(configuration);
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        await cluster.Silos[0].ServiceProvider.GetRequiredService<ModelCatalog>().InitializeAsync(CancellationToken.None);
+        await cluster.Silos[0].ServiceProvider.GetRequiredService<ModelCatalog>().ScanRepositoryAsync(CancellationToken.None);
         return new ExperimentHarness(cluster, folder, time);
     }
 

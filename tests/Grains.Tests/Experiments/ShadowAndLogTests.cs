@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using OrleansInference.Contracts.Experiments;
 using OrleansInference.Grains.Experiments;
+using OrleansInference.Grid.Experiments;
 
 namespace OrleansInference.Grains.Tests.Experiments;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using OrleansInference.Grains.Processing;
+using OrleansInference.Grid.Processing;
 
 namespace OrleansInference.Grains.Tests.Processing;
 

@@ -1,5 +1,5 @@
-using OrleansInference.Grains.Processing;
-using OrleansInference.Grains.Repository;
+using OrleansInference.Grid.Processing;
+using OrleansInference.Grid.Repository;
 
 namespace OrleansInference.Grains.Tests.Processing;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using OrleansInference.Grains.Processing;
+using OrleansInference.Grid.Processing;
 
 namespace OrleansInference.Grains.Tests.Processing;
 

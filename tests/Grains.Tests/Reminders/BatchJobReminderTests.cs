@@ -12,10 +12,13 @@ using Orleans.Runtime;
 using Orleans.TestingHost;
 using OrleansInference.Contracts.BatchJobs;
 using OrleansInference.Grains.BatchJobs;
-using OrleansInference.Grains.Catalog;
+using OrleansInference.Grid.Catalog;
+using OrleansInference.Grains.Models;
+using OrleansInference.Grains.Experiments;
 using OrleansInference.Grains.Registry;
 using OrleansInference.Grains.Reminders;
-using OrleansInference.Grains.Repository;
+using OrleansInference.Grid.Repository;
+using OrleansInference.Grid;
 
 namespace OrleansInference.Grains.Tests.Reminders;
 
@@ -130,11 +133,10 @@ public sealed class BatchJobReminderTests : IDisposable
         builder.ConfigureSilo((_, silo) =>
         {
             var services = silo.Services;
-            services.AddOptions<ModelRepositoryOptions>().Bind(_configuration.GetSection(ModelRepositoryOptions.SectionName));
             services.AddOptions<RegistryOptions>().Bind(_configuration.GetSection(RegistryOptions.SectionName));
-            services.TryAddSingleton<ModelRepository>();
             services.TryAddSingleton<IModelRegistry, SqliteModelRegistry>();
-            services.TryAddSingleton<ModelCatalog>();
+            services.TryAddSingleton<IExperimentStore, SqliteExperimentStore>();
+            services.AddCatalogReplica(_configuration);
             services.AddBatchJobs(_configuration);
             services.Remove(services.Single(d => d.ImplementationType == typeof(BatchJobResumer)));
             services.AddSingleton<IReminderTable>(sp => new ObservedReminderTable(sp.GetRequiredService<SqliteReminderTable>()));
@@ -145,7 +147,7 @@ public sealed class BatchJobReminderTests : IDisposable
         var cluster = builder.Build();
         await cluster.DeployAsync();
         var services = cluster.Silos[0].ServiceProvider;
-        await services.GetRequiredService<ModelCatalog>().InitializeAsync(CancellationToken.None);
+        await services.GetRequiredService<ModelCatalog>().ScanRepositoryAsync(CancellationToken.None);
         Assert.Equal(JobGrain("job"), services.GetRequiredService<IGrainFactory>().GetGrain<IBatchJobGrain>("job").GetGrainId());
         return new Harness(cluster, (ObservedReminderTable)services.GetRequiredService<IReminderTable>());
     }

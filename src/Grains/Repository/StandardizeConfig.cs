@@ -1,4 +1,0 @@
-namespace OrleansInference.Grains.Repository;
-
-/// <summary>Stored mean and standard deviation per column.</summary>
-public sealed record StandardizeConfig(float[] Mean, float[] Std);

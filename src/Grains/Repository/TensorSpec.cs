@@ -1,4 +1,0 @@
-namespace OrleansInference.Grains.Repository;
-
-/// <summary>A named tensor in a model's schema. <c>-1</c> marks a dynamic dimension.</summary>
-public sealed record TensorSpec(string Name, string Datatype, long[] Shape);

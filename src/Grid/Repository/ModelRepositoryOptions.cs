@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace OrleansInference.Grid.Repository;
+
+/// <summary>Where model artifacts live. Bound from the <c>ModelRepository</c> configuration section.</summary>
+public sealed class ModelRepositoryOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string SectionName = "ModelRepository";
+
+    /// <summary>
+    /// Root folder holding <c>{name}/{version}/model.onnx</c> and <c>config.json</c>. Relative paths resolve
+    /// against the content root. Registration by path only accepts folders inside it. Default <c>models</c>.
+    /// </summary>
+    [Required]
+    public string RootPath { get; set; } = "models";
+
+    /// <summary>Load every version whose stage is production (and any version a deployment pins) at start. Default true.</summary>
+    public bool LoadProductionModelsAtStartup { get; set; } = true;
+
+    /// <summary>Largest accepted model upload, in bytes. Range 1 KiB – 2 GiB. Default 256 MiB.</summary>
+    [Range(1024, 2L * 1024 * 1024 * 1024)]
+    public long MaxUploadBytes { get; set; } = 256L * 1024 * 1024;
+}
