@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using OrleansInference.Api.Http;
 using OrleansInference.Contracts.Models;
-using OrleansInference.Grains.Catalog;
+using OrleansInference.Grid.Catalog;
 
 namespace OrleansInference.Api.Generation;
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using OrleansInference.Contracts.Generation;
 using OrleansInference.Contracts.Inference;
 using OrleansInference.Grains.Execution;
-using OrleansInference.Grains.Repository;
+using OrleansInference.Grid.Repository;
 using OrleansInference.Grains.Telemetry;
 
 namespace OrleansInference.Grains.Generation;

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using OrleansInference.Contracts.Inference;
-using OrleansInference.Grains.Repository;
+using OrleansInference.Grid.Repository;
 
 namespace OrleansInference.Grains.Generation;
 
