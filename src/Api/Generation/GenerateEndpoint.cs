@@ -37,6 +37,6 @@ internal sealed class GenerateEndpoint(GenerationHandler handler, IOptions<ApiOp
             return;
         }
 
-        await handler.RunAsync(context, call, new NativeGenerationFormat(call.Model, call.Version ?? string.Empty));
+        await handler.RunAsync(context, call, new NativeGenerationFormat(call.Model, call.Version));
     }
 }

@@ -23,6 +23,11 @@ internal readonly record struct GenerationUsage(int PromptTokens, int Completion
 /// </summary>
 internal abstract class GenerationFormat
 {
+    /// <summary>Told the version the request was routed to, before anything is written.</summary>
+    public virtual void Routed(string versionKey)
+    {
+    }
+
     /// <summary>Writes a refusal before anything was sent: the status, Retry-After where retryable, the body.</summary>
     public abstract Task WriteErrorAsync(HttpContext context, int status, string message, TimeSpan? retryAfter);
 

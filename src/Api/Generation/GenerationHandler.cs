@@ -30,6 +30,7 @@ internal sealed class GenerationHandler(GridCalls grid, TextModelRoutes routes)
             return;
         }
 
+        format.Routed(versionKey);
         var events = grid.GenerateAsync(versionKey, call.Request, cancellationToken).GetAsyncEnumerator(cancellationToken);
         try
         {

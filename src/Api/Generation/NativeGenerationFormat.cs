@@ -8,8 +8,12 @@ namespace OrleansInference.Api.Generation;
 /// usage}</c> as one answer; streamed, <c>token</c> events <c>{text, index}</c> and a final <c>done</c> event
 /// <c>{finish_reason, usage}</c> (or an <c>error</c> event <c>{status, error}</c>).
 /// </summary>
-internal sealed class NativeGenerationFormat(string model, string version) : GenerationFormat
+internal sealed class NativeGenerationFormat(string model, string? version) : GenerationFormat
 {
+    private string _version = version ?? string.Empty;
+
+    public override void Routed(string versionKey) => _version = versionKey[(versionKey.LastIndexOf('/') + 1)..];
+
     public override async Task WriteErrorAsync(HttpContext context, int status, string message, TimeSpan? retryAfter)
     {
         GenerationHandler.SetRetryAfter(context.Response, status, retryAfter);
@@ -20,7 +24,7 @@ internal sealed class NativeGenerationFormat(string model, string version) : Gen
     {
         json.WriteStartObject();
         json.WriteString("model", model);
-        json.WriteString("version", version);
+        json.WriteString("version", _version);
         json.WriteString("text", text);
         json.WriteString("finish_reason", finishReason);
         usage.Write(json);
@@ -42,7 +46,7 @@ internal sealed class NativeGenerationFormat(string model, string version) : Gen
         var json = sse.Begin("done");
         json.WriteStartObject();
         json.WriteString("model", model);
-        json.WriteString("version", version);
+        json.WriteString("version", _version);
         json.WriteString("finish_reason", finishReason);
         usage.Write(json);
         json.WriteEndObject();

@@ -53,6 +53,7 @@ public sealed class GenerationEndToEndTests(GenerationServerFixture fixture) : I
         Assert.NotNull(done);
         Assert.Equal(120, tokens);
         Assert.Equal("length", done.Json.GetProperty("finish_reason").GetString());
+        Assert.Equal("1", done.Json.GetProperty("version").GetString());
         var usage = done.Json.GetProperty("usage");
         Assert.Equal("And God said".Length, usage.GetProperty("prompt_tokens").GetInt32());
         Assert.Equal(120, usage.GetProperty("completion_tokens").GetInt32());
