@@ -29,6 +29,7 @@ public static class EndpointRouteBuilderExtensions
         app.UseExceptionHandler();
         app.UseRequestDecompression();
         app.UseMiddleware<EmptyErrorBodyMiddleware>();
+        app.UseMiddleware<RequestBodyLimitMiddleware>();
         app.UseMiddleware<AccessControlMiddleware>();
         app.MapOpenApi("/openapi/{documentName}.json");
         // The hot path takes its singletons once here: binding them per request would resolve each from a request
@@ -44,6 +45,7 @@ public static class EndpointRouteBuilderExtensions
             .WithName("Predict")
             .WithSummary("Predict one row or a list of rows with a model's serving version.");
         app.MapPost("/api/v1/explain", Explain.ExplainEndpoint.HandleAsync)
+            .WithMetadata(RequestBodyLimitMetadata.Own)
             .WithName("Explain")
             .WithSummary("Explains one prediction: per-feature occlusion attributions against the training baseline.");
         app.MapTextEndpoints();

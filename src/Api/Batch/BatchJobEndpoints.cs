@@ -19,7 +19,7 @@ internal static class BatchJobEndpoints
     /// <summary>Maps the batch job endpoints.</summary>
     public static IEndpointRouteBuilder MapBatchJobEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/batch", SubmitAsync).WithName("SubmitBatchJob").WithSummary("Submit a batch inference job over a file or uploaded records.");
+        app.MapPost("/api/v1/batch", SubmitAsync).WithMetadata(RequestBodyLimitMetadata.Own).WithName("SubmitBatchJob").WithSummary("Submit a batch inference job over a file or uploaded records.");
         app.MapGet("/api/v1/batch/{id}", GetAsync).WithName("GetBatchJob").WithSummary("A batch job's state and progress.");
         app.MapGet("/api/v1/batch/{id}/output", (string id, IGrainFactory grains, CancellationToken ct) => DownloadAsync(id, grains, errors: false, ct))
             .WithName("GetBatchJobOutput").WithSummary("Download a succeeded job's output file.");

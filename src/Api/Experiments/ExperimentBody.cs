@@ -3,19 +3,15 @@ using OrleansInference.Api.Http;
 
 namespace OrleansInference.Api.Experiments;
 
-/// <summary>Reads a JSON body of the experiment endpoints; malformed JSON is a 400 naming the field.</summary>
+/// <summary>
+/// Reads a JSON body of the experiment endpoints; malformed JSON is a 400 naming the field. The body is held to
+/// <c>Api:MaxJsonBodyBytes</c> while it streams (<see cref="RequestBodyLimitMiddleware"/>): past it, 413.
+/// </summary>
 internal static class ExperimentBody
 {
-    private const int MaxBytes = 4 * 1024 * 1024;
-
     public static async Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpRequest request, bool required, CancellationToken cancellationToken)
         where T : class
     {
-        if (request.ContentLength is > MaxBytes)
-        {
-            return (null, Problems.BadRequest($"The body is {request.ContentLength} bytes; at most {MaxBytes} are accepted."));
-        }
-
         if (request.ContentLength == 0 || (request.ContentLength is null && request.ContentType is null))
         {
             return required ? (null, Problems.BadRequest("The body is required (JSON).")) : (null, null);

@@ -37,6 +37,11 @@ internal static class FeedbackEndpoint
             return Problems.BadRequest("'label' must be a class name (string) or a class index (number).");
         }
 
+        if (label is { ValueKind: JsonValueKind.String } text && !JsonText.TryGetString(text, out _))
+        {
+            return Problems.BadRequest(JsonText.NotText("'label'"));
+        }
+
         if (body.Reward is { } reward && !double.IsFinite(reward))
         {
             return Problems.BadRequest("'reward' must be a finite number.");

@@ -31,8 +31,11 @@ internal sealed partial class ApiExceptionHandler : IExceptionHandler
         {
             PredictFormatException => (StatusCodes.Status400BadRequest, "Invalid request body"),
             BodyTooLargeException => (StatusCodes.Status413PayloadTooLarge, "Request body too large"),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, "Request body too large"),
             BadHttpRequestException bad => (bad.StatusCode, "Bad request"),
+            System.Text.Json.JsonException => (StatusCodes.Status400BadRequest, "Invalid request body"),
             InvalidDataException => (StatusCodes.Status400BadRequest, "Invalid request body"),
+            IOException when httpContext.Request.HasFormContentType && !httpContext.RequestAborted.IsCancellationRequested => (StatusCodes.Status400BadRequest, "Invalid request body"),
             ModelRepositoryConflictException => (StatusCodes.Status409Conflict, "Conflict"),
             OrleansInference.Contracts.Models.ModelOperationException => (StatusCodes.Status409Conflict, "Conflict"),
             ModelRepositoryException => (StatusCodes.Status400BadRequest, "Invalid model"),
@@ -43,7 +46,10 @@ internal sealed partial class ApiExceptionHandler : IExceptionHandler
         var detail = exception switch
         {
             _ when status == StatusCodes.Status500InternalServerError => "The server failed to process the request; the error is logged with the trace id.",
-            InvalidDataException => $"The request body does not decode as its Content-Encoding says: {exception.Message}",
+            BadHttpRequestException when status == StatusCodes.Status413PayloadTooLarge => RequestBodyLimitMiddleware.TooLargeDetail(httpContext),
+            System.Text.Json.JsonException json => JsonDetail(json),
+            InvalidDataException data => $"The body is malformed or does not decode as its Content-Encoding says: {data.Message}",
+            IOException io when status == StatusCodes.Status400BadRequest => $"The multipart body is malformed: {io.Message}",
             _ => exception.Message,
         };
         if (status == StatusCodes.Status500InternalServerError)
@@ -64,6 +70,12 @@ internal sealed partial class ApiExceptionHandler : IExceptionHandler
             Exception = exception,
             ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
         });
+    }
+
+    private static string JsonDetail(System.Text.Json.JsonException exception)
+    {
+        var field = string.IsNullOrEmpty(exception.Path) || exception.Path == "$" ? "the body" : $"'{exception.Path.TrimStart('$', '.')}'";
+        return $"Invalid JSON at {field}: {exception.Message}";
     }
 
     private static partial class Log

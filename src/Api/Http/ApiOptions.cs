@@ -25,6 +25,13 @@ public sealed class ApiOptions
     [Range(1024, 1024L * 1024 * 1024)]
     public long MaxRequestBodyBytes { get; set; } = 16L * 1024 * 1024;
 
+    /// <summary>
+    /// Largest body of every other endpoint (management, experiments, feedback, Triton repository), in bytes, enforced
+    /// while the body streams in, so chunked bodies are held to it too. Range 1 KiB – 256 MiB. Default 4 MiB.
+    /// </summary>
+    [Range(1024, 256L * 1024 * 1024)]
+    public long MaxJsonBodyBytes { get; set; } = 4L * 1024 * 1024;
+
     /// <summary>Deadline for an inference request when the model's config sets none, in milliseconds. Default 5000.</summary>
     [Range(1, 600_000)]
     public int DefaultDeadlineMs { get; set; } = 5000;

@@ -47,6 +47,13 @@ internal sealed class EmptyErrorBodyMiddleware(RequestDelegate next, IProblemDet
                 $"{request.Method} {request.Path} does not take Content-Type '{request.ContentType}'; send 'application/json' (or 'multipart/form-data' where a file is uploaded).";
         }
 
+        else if (response.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // Parameter binding stopped reading at the body limit.
+            problem.ProblemDetails.Status = StatusCodes.Status413PayloadTooLarge;
+            problem.ProblemDetails.Detail = RequestBodyLimitMiddleware.TooLargeDetail(context);
+        }
+
         await problems.TryWriteAsync(problem);
     }
 }

@@ -1,8 +1,6 @@
-using System.Buffers;
-
 namespace OrleansInference.Api.Http;
 
-/// <summary>A request body read into a buffer rented from the shared pool; dispose to return it.</summary>
+/// <summary>A request body read into a buffer from <see cref="BodyBuffers"/>; dispose to return it.</summary>
 internal sealed class PooledBody : IDisposable
 {
     private byte[]? _buffer;
@@ -23,7 +21,7 @@ internal sealed class PooledBody : IDisposable
     {
         if (Interlocked.Exchange(ref _buffer, null) is { } buffer)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            BodyBuffers.Return(buffer);
         }
     }
 }

@@ -1,9 +1,13 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace OrleansInference.Api.Http;
 
-/// <summary>Reads a whole request body into a pooled buffer, enforcing a size limit (413 past it).</summary>
+/// <summary>
+/// Reads a whole request body into a pooled buffer, enforcing a size limit while it streams (413 past it, chunked
+/// bodies included): the server's own limit for the request is set to one byte past <c>maxBytes</c>, so the reader's
+/// probe for that byte fails here, with this reader's message, before the server would.
+/// </summary>
 internal static class RequestBodyReader
 {
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
@@ -12,10 +16,16 @@ internal static class RequestBodyReader
         var declared = request.ContentLength;
         if (declared > maxBytes)
         {
+            RequestBodyLimitMiddleware.AllowDrain(request.HttpContext);
             throw new BodyTooLargeException(declared.Value, maxBytes);
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(declared ?? 4096, 256, maxBytes));
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = maxBytes + 1;
+        }
+
+        var buffer = BodyBuffers.Rent((int)Math.Clamp(declared ?? 4096, 256, maxBytes));
         var length = 0;
         try
         {
@@ -35,9 +45,9 @@ internal static class RequestBodyReader
                         break;
                     }
 
-                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, maxBytes));
+                    var larger = BodyBuffers.Rent((int)Math.Min((long)buffer.Length * 2, maxBytes));
                     buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    BodyBuffers.Return(buffer);
                     buffer = larger;
                 }
 
@@ -57,9 +67,15 @@ internal static class RequestBodyReader
 
             return new PooledBody(buffer, length);
         }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            // The server counts what it has buffered, ahead of this reader: the body is past the limit all the same.
+            BodyBuffers.Return(buffer);
+            throw new BodyTooLargeException(maxBytes + 1, maxBytes);
+        }
         catch
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            BodyBuffers.Return(buffer);
             throw;
         }
     }

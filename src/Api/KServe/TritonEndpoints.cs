@@ -141,6 +141,12 @@ internal static class TritonEndpoints
         var readyOnly = false;
         if (context.Request.ContentLength is > 0 || context.Request.Headers.TransferEncoding.Count > 0)
         {
+            // Triton's clients send JSON, sometimes without a Content-Type; another declared type is refused.
+            if (!string.IsNullOrEmpty(context.Request.ContentType) && !context.Request.HasJsonContentType())
+            {
+                return KServeEndpoints.Error(StatusCodes.Status415UnsupportedMediaType, $"The index request body must be JSON (Content-Type 'application/json'), not '{context.Request.ContentType}'.");
+            }
+
             TritonRepositoryIndexRequest? body;
             try
             {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OrleansInference.Api.Http;
 using OrleansInference.Contracts.Inference;
 
 namespace OrleansInference.Api.KServe;
@@ -45,11 +46,13 @@ public static partial class V2InferRequestReader
                 if (reader.ValueTextEquals("name"u8))
                 {
                     reader.Read();
+                    string? name = null;
                     error = header.SawName ? Duplicate(header.Name, index, "name")
                         : reader.TokenType != JsonTokenType.String ? $"Input {index} 'name' must be a string, but it is {Describe(reader.TokenType)}."
+                        : !JsonText.TryGetString(ref reader, out name) ? JsonText.NotText($"Input {index} 'name'")
                         : null;
                     header.SawName = true;
-                    header.Name ??= reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    header.Name ??= name;
                 }
                 else if (reader.ValueTextEquals("shape"u8))
                 {
@@ -61,7 +64,7 @@ public static partial class V2InferRequestReader
                     reader.Read();
                     error = header.SawDatatype ? Duplicate(header.Name, index, "datatype")
                         : reader.TokenType != JsonTokenType.String ? $"{Label(header.Name, index)} 'datatype' must be a string, but it is {Describe(reader.TokenType)}."
-                        : ReadDatatype(ref reader, typeName, ref header);
+                        : ReadDatatype(ref reader, typeName, ref header, index);
                     header.SawDatatype = true;
                 }
                 else if (reader.ValueTextEquals("parameters"u8))
@@ -263,8 +266,13 @@ public static partial class V2InferRequestReader
         return null;
     }
 
-    private static string? ReadDatatype(ref Utf8JsonReader reader, scoped Span<char> buffer, ref InputHeader header)
+    private static string? ReadDatatype(ref Utf8JsonReader reader, scoped Span<char> buffer, ref InputHeader header, int index)
     {
+        if (!JsonText.TryGetString(ref reader, out var text))
+        {
+            return JsonText.NotText($"{Label(header.Name, index)} 'datatype'");
+        }
+
         var length = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
         if (length <= buffer.Length)
         {
@@ -275,7 +283,7 @@ public static partial class V2InferRequestReader
             }
         }
 
-        header.UnknownType = reader.GetString();
+        header.UnknownType = text;
         return null;
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OrleansInference.Api.Http;
 
 namespace OrleansInference.Api.KServe;
 
@@ -30,13 +31,22 @@ public static partial class V2InferRequestReader
         Dictionary<string, V2ParameterValue>? values = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var key = reader.GetString()!;
+            if (!JsonText.TryGetString(ref reader, out var key))
+            {
+                return JsonText.NotText($"A parameter name of {OwnerLabel(owner, name, index)}");
+            }
+
             reader.Read();
             V2ParameterValue value;
             switch (reader.TokenType)
             {
                 case JsonTokenType.String:
-                    value = V2ParameterValue.FromString(reader.GetString()!);
+                    if (!JsonText.TryGetString(ref reader, out var text))
+                    {
+                        return JsonText.NotText($"{OwnerLabel(owner, name, index)} parameter '{key}'");
+                    }
+
+                    value = V2ParameterValue.FromString(text);
                     break;
                 case JsonTokenType.Number when reader.TryGetInt64(out var integer):
                     value = V2ParameterValue.FromInt64(integer);

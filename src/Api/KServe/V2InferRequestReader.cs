@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using OrleansInference.Api.Http;
 using OrleansInference.Contracts.Inference;
 
 namespace OrleansInference.Api.KServe;
@@ -106,9 +107,9 @@ public static partial class V2InferRequestReader
             malformed = ex;
             return default;
         }
-        catch (InvalidOperationException ex) when (ex.InnerException is System.Text.DecoderFallbackException)
+        catch (InvalidOperationException ex)
         {
-            // GetString on a string that is not valid UTF-8.
+            // Decoding a string that is not valid Unicode text (the fields that name themselves are checked on the way).
             state.DisposeInputs();
             malformed = new JsonException("A string is not valid UTF-8.", ex);
             malformedAt = reader.TokenStartIndex;
@@ -141,7 +142,10 @@ public static partial class V2InferRequestReader
                     return $"The request 'id' must be a string, but it is {Describe(reader.TokenType)}.";
                 }
 
-                state.Id = reader.GetString();
+                if (reader.TokenType == JsonTokenType.String && !JsonText.TryGetString(ref reader, out state.Id))
+                {
+                    return JsonText.NotText("The request 'id'");
+                }
             }
             else if (reader.ValueTextEquals("parameters"u8))
             {
@@ -268,7 +272,10 @@ public static partial class V2InferRequestReader
                     return $"Output {index} 'name' must be a string, but it is {Describe(reader.TokenType)}.";
                 }
 
-                name = reader.GetString();
+                if (!JsonText.TryGetString(ref reader, out name))
+                {
+                    return JsonText.NotText($"Output {index} 'name'");
+                }
             }
             else if (reader.ValueTextEquals("parameters"u8))
             {

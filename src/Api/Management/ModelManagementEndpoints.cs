@@ -18,6 +18,7 @@ internal static class ModelManagementEndpoints
         models.MapGet("/{name}/versions/{version}", GetVersionAsync).WithSummary("One model version.");
         models.MapPost("/{name}/versions", ModelRegistrationEndpoint.RegisterAsync)
             .DisableAntiforgery()
+            .WithMetadata(RequestBodyLimitMetadata.Upload)
             .WithSummary("Registers a version: multipart upload of 'model' (.onnx) and 'config' (JSON), or {\"path\"} of a folder inside the model repository.")
             .RequireAccess(ApiAccess.Admin);
         models.MapPost("/{name}/versions/{version}/load", LoadAsync).WithSummary("Loads and warms a version.")

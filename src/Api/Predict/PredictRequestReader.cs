@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using OrleansInference.Api.Http;
 using OrleansInference.Grid.Processing;
 
 namespace OrleansInference.Api.Predict;
@@ -335,7 +336,11 @@ internal static class PredictRequestReader
         Span<bool> present = stackalloc bool[vectorizer.Columns];
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = reader.GetString()!;
+            if (!JsonText.TryGetString(ref reader, out var name))
+            {
+                throw Fail(ref reader, JsonText.NotText($"A feature name in row {rowIndex}"));
+            }
+
             var column = vectorizer.ColumnOf(name);
             if (column < 0)
             {
@@ -371,7 +376,7 @@ internal static class PredictRequestReader
             throw Fail(ref reader, $"'{field}' must be a string.");
         }
 
-        return reader.GetString()!;
+        return JsonText.TryGetString(ref reader, out var value) ? value : throw Fail(ref reader, JsonText.NotText($"'{field}'"));
     }
 
     private static string ReadVersion(ref Utf8JsonReader reader)
@@ -379,7 +384,7 @@ internal static class PredictRequestReader
         reader.Read();
         return reader.TokenType switch
         {
-            JsonTokenType.String => reader.GetString()!,
+            JsonTokenType.String => JsonText.TryGetString(ref reader, out var text) ? text : throw new PredictFormatException(JsonText.NotText("'version'")),
             JsonTokenType.Number when reader.TryGetInt64(out var number) => number.ToString(System.Globalization.CultureInfo.InvariantCulture),
             JsonTokenType.Null => null!,
             _ => throw new PredictFormatException("'version' must be a string or an integer such as \"2\"."),

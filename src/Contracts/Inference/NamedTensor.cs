@@ -89,4 +89,10 @@ public sealed class NamedTensor : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => Interlocked.Exchange(ref _owner, null)?.Dispose();
+
+    /// <summary>
+    /// Hands a pooled tensor out again: <paramref name="owner"/> is told, on the next dispose, that this holder is done.
+    /// Only for the pool that created the tensor, and only after every previous holder disposed it.
+    /// </summary>
+    internal void Rearm(IDisposable owner) => Volatile.Write(ref _owner, owner);
 }

@@ -7,7 +7,7 @@ public static class InputValidator
 {
     /// <summary>
     /// Validates <paramref name="inputs"/>; on success returns null and fills <paramref name="ordered"/> (model order)
-    /// and <paramref name="rows"/> (the shared batch dimension, 1 for models without one). On failure returns a
+    /// and <paramref name="rows"/> (the shared batch dimension, 0 or more; 1 for models without one). On failure returns a
     /// message naming the model, the input, what was expected and what was given.
     /// </summary>
     public static string? Validate(
@@ -73,9 +73,10 @@ public static class InputValidator
             }
         }
 
-        if (rows < 1)
+        // A model without inputs runs as one row; a batch dimension of 0 is an empty tensor ONNX Runtime can run.
+        if (rows < 0)
         {
-            return $"Model '{modelKey}' needs at least one row; the batch dimension is 0.";
+            rows = 1;
         }
 
         return null;

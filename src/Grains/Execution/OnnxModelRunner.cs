@@ -23,13 +23,13 @@ public sealed class OnnxModelRunner : IModelRunner
         try
         {
             var first = factory.Create(model, settings);
-            _instances[0] = new OnnxRunnerInstance(first.Session);
+            _instances[0] = new OnnxRunnerInstance(first.Session, first.Provider == ExecutionProviderKind.Cpu);
             ExecutionProvider = first.ExecutionProvider;
             FallbackReason = first.FallbackReason;
             var rest = settings.WithProvider(first.Provider);
             for (var i = 1; i < instances; i++)
             {
-                _instances[i] = new OnnxRunnerInstance(factory.Create(model, rest).Session);
+                _instances[i] = new OnnxRunnerInstance(factory.Create(model, rest).Session, first.Provider == ExecutionProviderKind.Cpu);
             }
         }
         catch

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using OrleansInference.Contracts.Inference;
@@ -8,29 +7,51 @@ namespace OrleansInference.Grains.Execution;
 /// <summary>
 /// One execution instance of a model version: a session with its own <see cref="RunOptions"/> (the terminate flag of
 /// a cancellable run) and <see cref="OrtIoBinding"/>, created once and reused by every run. One run at a time.
-/// Inputs are laid over the request's bytes without copying (pinned for the run); outputs are allocated by ONNX
-/// Runtime and copied once into pooled buffers the result tensors own.
 /// </summary>
-/// <remarks>Dispose order: binding, run options, then the session they belong to.</remarks>
+/// <remarks>
+/// <para>
+/// Inputs are copied into instance-owned memory aligned to 64 bytes (<see cref="AlignedTensorBuffer"/>), with a
+/// tensor value per recent shape bound to the binding and left bound while the shape recurs. Request buffers come
+/// from array pools at whatever address, and some kernels (LayerNormalization, Einsum, reductions) choose vector code
+/// paths by address: copying makes identical requests give identical bits, and costs one memory copy of the input.
+/// </para>
+/// <para>
+/// Outputs of input shapes seen before are written by ONNX Runtime into preallocated buffers (<see cref="OutputPlan"/>),
+/// then copied once into a result kept by the plan and handed out again once its caller disposed every tensor
+/// (<see cref="ReusableResult"/>). So a steady stream of recurring batch shapes, whose results are disposed, allocates
+/// nothing per run. Sessions on another provider than CPU rebind inputs on every run, since ONNX Runtime copies a
+/// bound input to the device when it is bound.
+/// </para>
+/// <para>Dispose order: binding, run options, buffers, then the session they belong to.</para>
+/// </remarks>
 internal sealed class OnnxRunnerInstance : IDisposable
 {
+    private const int MaxPlans = 16;
+
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions = new();
     private readonly OrtIoBinding _binding;
+    private readonly bool _rebindInputsEveryRun;
     private readonly IReadOnlyList<string> _inputNames;
     private readonly HashSet<string> _outputNames;
-    private readonly OrtValue?[] _inputValues;
-    private readonly MemoryHandle[] _pins;
+    private readonly AlignedTensorBuffer?[] _inputBuffers;
+    private readonly OrtValue?[] _boundInputs;
+    private readonly OrtValue?[] _runInputs;
+    private readonly OutputPlan?[] _plans = new OutputPlan?[MaxPlans];
+    private OutputPlan? _boundPlan;
+    private int _nextPlan;
     private volatile bool _terminateRequested;
 
-    public OnnxRunnerInstance(InferenceSession session)
+    public OnnxRunnerInstance(InferenceSession session, bool onCpu)
     {
         _session = session;
         _binding = session.CreateIoBinding();
+        _rebindInputsEveryRun = !onCpu;
         _inputNames = session.InputNames;
         _outputNames = new HashSet<string>(session.OutputNames, StringComparer.Ordinal);
-        _inputValues = new OrtValue?[_inputNames.Count];
-        _pins = new MemoryHandle[_inputNames.Count];
+        _inputBuffers = new AlignedTensorBuffer?[_inputNames.Count];
+        _boundInputs = new OrtValue?[_inputNames.Count];
+        _runInputs = new OrtValue?[_inputNames.Count];
     }
 
     public InferenceSession Session => _session;
@@ -42,24 +63,20 @@ internal sealed class OnnxRunnerInstance : IDisposable
             throw new ArgumentException($"The model takes {_inputNames.Count} inputs; {inputs.Length} were given.", nameof(inputs));
         }
 
+        for (var o = 0; o < outputNames.Count; o++)
+        {
+            if (!_outputNames.Contains(outputNames[o]))
+            {
+                throw new ArgumentException($"The model has no output '{outputNames[o]}'.", nameof(outputNames));
+            }
+        }
+
         CancellationTokenRegistration registration = default;
         try
         {
             for (var i = 0; i < inputs.Length; i++)
             {
-                var value = CreateInput(inputs[i], out _pins[i]);
-                _inputValues[i] = value;
-                _binding.BindInput(_inputNames[i], value);
-            }
-
-            foreach (var name in outputNames)
-            {
-                if (!_outputNames.Contains(name))
-                {
-                    throw new ArgumentException($"The model has no output '{name}'.", nameof(outputNames));
-                }
-
-                _binding.BindOutputToDevice(name, OrtMemoryInfo.DefaultInstance);
+                BindInput(i, inputs[i]);
             }
 
             if (cancellationToken.CanBeCanceled)
@@ -68,23 +85,23 @@ internal sealed class OnnxRunnerInstance : IDisposable
                 registration = cancellationToken.UnsafeRegister(static s => ((OnnxRunnerInstance)s!).Terminate(), this);
             }
 
-            try
+            var plan = FindPlan(inputs, outputNames);
+            if (plan is { Dynamic: false })
             {
-                _session.RunWithBinding(_runOptions, _binding);
-            }
-            catch (OnnxRuntimeException ex) when (_terminateRequested)
-            {
-                throw new OperationCanceledException("The run was terminated through its run options before it finished.", ex, cancellationToken);
+                BindPlan(plan);
+                try
+                {
+                    RunBound(cancellationToken);
+                    return plan.Lease();
+                }
+                catch (OnnxRuntimeException) when (!_terminateRequested)
+                {
+                    // The reused output shapes did not fit: this model's output shapes depend on its input values.
+                    plan.Dynamic = true;
+                }
             }
 
-            using var outputs = _binding.GetOutputValues();
-            var result = new NamedTensor[outputs.Count];
-            for (var o = 0; o < result.Length; o++)
-            {
-                result[o] = ToNamedTensor(outputNames[o], outputs[o]);
-            }
-
-            return result;
+            return RunWithAllocatedOutputs(inputs, outputNames, plan is null, cancellationToken);
         }
         finally
         {
@@ -96,14 +113,15 @@ internal sealed class OnnxRunnerInstance : IDisposable
                 _terminateRequested = false;
             }
 
-            _binding.ClearBoundInputs();
-            _binding.ClearBoundOutputs();
-            for (var i = 0; i < _inputValues.Length; i++)
+            for (var i = 0; i < _runInputs.Length; i++)
             {
-                _inputValues[i]?.Dispose();
-                _inputValues[i] = null;
-                _pins[i].Dispose();
-                _pins[i] = default;
+                // Values made for one run (strings); the binding keeps what it needs until the next bind.
+                if (_runInputs[i] is { } once)
+                {
+                    once.Dispose();
+                    _runInputs[i] = null;
+                    _boundInputs[i] = null;
+                }
             }
         }
     }
@@ -112,7 +130,119 @@ internal sealed class OnnxRunnerInstance : IDisposable
     {
         _binding.Dispose();
         _runOptions.Dispose();
+        foreach (var buffer in _inputBuffers)
+        {
+            buffer?.Dispose();
+        }
+
+        foreach (var plan in _plans)
+        {
+            plan?.Dispose();
+        }
+
         _session.Dispose();
+    }
+
+    private void BindInput(int index, NamedTensor tensor)
+    {
+        OrtValue value;
+        if (tensor.DataType == TensorDataType.String)
+        {
+            value = CreateStrings(tensor);
+            _runInputs[index] = value;
+        }
+        else
+        {
+            var elementType = (TensorElementType)(int)tensor.DataType;
+            var buffer = _inputBuffers[index];
+            if (buffer is null || buffer.ElementType != elementType)
+            {
+                buffer?.Dispose();
+                buffer = _inputBuffers[index] = new AlignedTensorBuffer(elementType);
+            }
+
+            var length = tensor.Data.Length;
+            value = buffer.ValueFor(tensor.Shape, length);
+            tensor.Data.Span.CopyTo(buffer.Bytes(length));
+        }
+
+        if (_rebindInputsEveryRun || !ReferenceEquals(_boundInputs[index], value))
+        {
+            _binding.BindInput(_inputNames[index], value);
+            _boundInputs[index] = value;
+        }
+    }
+
+    private OutputPlan? FindPlan(ReadOnlySpan<NamedTensor> inputs, IReadOnlyList<string> outputNames)
+    {
+        for (var p = 0; p < _plans.Length; p++)
+        {
+            if (_plans[p] is { } plan && plan.Matches(inputs, outputNames))
+            {
+                return plan;
+            }
+        }
+
+        return null;
+    }
+
+    private void BindPlan(OutputPlan plan)
+    {
+        if (ReferenceEquals(_boundPlan, plan))
+        {
+            return;
+        }
+
+        _binding.ClearBoundOutputs();
+        _boundPlan = null;
+        for (var o = 0; o < plan.Values.Length; o++)
+        {
+            _binding.BindOutput(plan.OutputNames[o], plan.Values[o]);
+        }
+
+        _boundPlan = plan;
+    }
+
+    private NamedTensor[] RunWithAllocatedOutputs(ReadOnlySpan<NamedTensor> inputs, IReadOnlyList<string> outputNames, bool planNext, CancellationToken cancellationToken)
+    {
+        _binding.ClearBoundOutputs();
+        _boundPlan = null;
+        for (var o = 0; o < outputNames.Count; o++)
+        {
+            _binding.BindOutputToDevice(outputNames[o], OrtMemoryInfo.DefaultInstance);
+        }
+
+        RunBound(cancellationToken);
+        using var outputs = _binding.GetOutputValues();
+        var result = new NamedTensor[outputs.Count];
+        for (var o = 0; o < result.Length; o++)
+        {
+            result[o] = ToNamedTensor(outputNames[o], outputs[o]);
+        }
+
+        if (planNext && OutputPlan.TryCreate(inputs, outputNames, outputs) is { } plan)
+        {
+            var slot = _nextPlan;
+            _nextPlan = (_nextPlan + 1) % MaxPlans;
+            _plans[slot]?.Dispose();
+            _plans[slot] = plan;
+        }
+
+        // The device-bound outputs stay in the binding until the next run binds its own.
+        _binding.ClearBoundOutputs();
+        return result;
+    }
+
+    private void RunBound(CancellationToken cancellationToken)
+    {
+        try
+        {
+            _session.RunWithBinding(_runOptions, _binding);
+        }
+        catch (OnnxRuntimeException ex) when (_terminateRequested)
+        {
+            throw new OperationCanceledException("The run was terminated through its run options before it finished.", ex, cancellationToken);
+        }
     }
 
     private void Terminate()
@@ -121,37 +251,24 @@ internal sealed class OnnxRunnerInstance : IDisposable
         _runOptions.Terminate = true;
     }
 
-    private static unsafe OrtValue CreateInput(NamedTensor tensor, out MemoryHandle pin)
+    private static OrtValue CreateStrings(NamedTensor tensor)
     {
-        pin = default;
-        if (tensor.DataType == TensorDataType.String)
+        var strings = tensor.Strings!;
+        var value = OrtValue.CreateTensorWithEmptyStrings(OrtAllocator.DefaultInstance, tensor.Shape);
+        try
         {
-            var strings = tensor.Strings!;
-            var value = OrtValue.CreateTensorWithEmptyStrings(OrtAllocator.DefaultInstance, tensor.Shape);
-            try
+            for (var i = 0; i < strings.Length; i++)
             {
-                for (var i = 0; i < strings.Length; i++)
-                {
-                    value.StringTensorSetElementAt(strings[i].AsSpan(), i);
-                }
+                value.StringTensorSetElementAt(strings[i].AsSpan(), i);
+            }
 
-                return value;
-            }
-            catch
-            {
-                value.Dispose();
-                throw;
-            }
+            return value;
         }
-
-        var elementType = (TensorElementType)(int)tensor.DataType;
-        if (tensor.Data.IsEmpty)
+        catch
         {
-            return OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, elementType, tensor.Shape);
+            value.Dispose();
+            throw;
         }
-
-        pin = tensor.Data.Pin();
-        return OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, elementType, tensor.Shape, (nint)pin.Pointer, tensor.Data.Length);
     }
 
     private static NamedTensor ToNamedTensor(string name, OrtValue value)

@@ -5,6 +5,7 @@ using OrleansInference.Contracts.Inference;
 using OrleansInference.Contracts.Models;
 using OrleansInference.Grains.Caching;
 using OrleansInference.Grains.Execution;
+using OrleansInference.Grid.Repository;
 
 namespace OrleansInference.Grains.Models;
 
@@ -240,7 +241,8 @@ public sealed partial class ModelVersionGrain
         ModelVersionRuntime runtime, BatchRequest request, RequestPriority priority, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var rows = runtime.Batchable ? checked((int)request.Rows) : 1;
+        // An empty batch (0 rows) takes a slot of its own like a one-row request.
+        var rows = runtime.Batchable ? Math.Max(1, checked((int)request.Rows)) : 1;
         var result = await runtime.Batcher.EnqueueAsync(request, rows, priority, deadline, cancellationToken);
         if (result.Status == InferenceStatus.Unavailable && !ReferenceEquals(Volatile.Read(ref _runtime), runtime))
         {
@@ -257,9 +259,15 @@ public sealed partial class ModelVersionGrain
         return result;
     }
 
+    /// <summary>
+    /// Runs the version's warm-up before it is ready: its feature-row samples (one FP32 input), else its own
+    /// <c>warmup_inputs</c> request; either failing fails the load. Without samples, a synthetic request (zeros) runs
+    /// unless turned off; a model may reject such inputs, so its failure is logged and the version serves anyway.
+    /// </summary>
     private async Task WarmUpAsync(ModelVersionRuntime runtime, CancellationToken cancellationToken)
     {
-        var samples = runtime.Entry.Config.WarmupSamples;
+        var config = runtime.Entry.Config;
+        var samples = config.WarmupSamples;
         if (samples is { Count: > 0 } && runtime.Runner.Inputs.Count == 1 && runtime.Runner.Inputs[0].DataType == TensorDataType.Float32)
         {
             var columns = runtime.Entry.Vectorizer.Columns;
@@ -279,12 +287,38 @@ public sealed partial class ModelVersionGrain
             return;
         }
 
-        // No samples: run zeros of one row through every input so the first real request does not pay for initialization.
-        var inputs = runtime.Runner.Inputs.Select(ZeroTensor).ToArray();
-        var result = await RunAsync(runtime, new BatchRequest(inputs, 1, runtime.AllOutputs), RequestPriority.RealTime, null, cancellationToken);
-        if (result.Status != InferenceStatus.Ok)
+        if (config.WarmupInputs is { Count: > 0 } warmupInputs)
         {
-            throw new InvalidOperationException($"Warm-up of '{Key}' failed: {result.Error}");
+            var tensors = new NamedTensor[warmupInputs.Count];
+            for (var i = 0; i < tensors.Length; i++)
+            {
+                if (WarmupInputConverter.TryConvert(warmupInputs[i], out var tensor) is { } problem)
+                {
+                    throw new InvalidOperationException($"Warm-up of '{Key}' failed: {problem}");
+                }
+
+                tensors[i] = tensor!;
+            }
+
+            var error = await RunWarmupAsync(runtime, tensors, cancellationToken);
+            if (error is not null)
+            {
+                throw new InvalidOperationException($"Warm-up of '{Key}' with its warmup_inputs failed: {error}");
+            }
+
+            return;
+        }
+
+        if (!config.SyntheticWarmup)
+        {
+            return;
+        }
+
+        // No samples: zeros of one row through every input so the first real request does not pay for initialization.
+        var synthetic = await RunWarmupAsync(runtime, runtime.Runner.Inputs.Select(ZeroTensor).ToArray(), cancellationToken);
+        if (synthetic is not null)
+        {
+            Log.SyntheticWarmupFailed(_logger, Key, synthetic);
         }
 
         void Check(PredictResult r)
@@ -294,6 +328,27 @@ public sealed partial class ModelVersionGrain
                 throw new InvalidOperationException($"Warm-up of '{Key}' failed: {r.Error}");
             }
         }
+    }
+
+    /// <summary>Runs one warm-up request through the batcher; null on success, otherwise the error.</summary>
+    private async Task<string?> RunWarmupAsync(ModelVersionRuntime runtime, NamedTensor[] inputs, CancellationToken cancellationToken)
+    {
+        var invalid = InputValidator.Validate(Key, runtime.Runner.Inputs, inputs, out var ordered, out var rows);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
+        var result = await RunAsync(runtime, new BatchRequest(ordered, rows, runtime.AllOutputs), RequestPriority.RealTime, null, cancellationToken);
+        if (result.Value is { } outputs)
+        {
+            foreach (var output in outputs)
+            {
+                output.Dispose();
+            }
+        }
+
+        return result.Status == InferenceStatus.Ok ? null : result.Error;
     }
 
     private static NamedTensor ZeroTensor(ModelTensorInfo info)

@@ -13,6 +13,9 @@ public sealed partial class ModelVersionGrain
         [LoggerMessage(EventId = 1401, Level = LogLevel.Error, Message = "Model {Key} failed to load; requests get 503 until it loads.")]
         public static partial void LoadFailed(ILogger logger, string key, Exception exception);
 
+        [LoggerMessage(EventId = 1403, Level = LogLevel.Warning, Message = "Model {Key} rejected its synthetic warm-up request (zeros) and serves without warm-up: {Reason} Give it warmup_inputs of its own, or set synthetic_warmup to false.")]
+        public static partial void SyntheticWarmupFailed(ILogger logger, string key, string reason);
+
         [LoggerMessage(EventId = 1402, Level = LogLevel.Information, Message = "Model {Key} drained its queue and released its sessions.")]
         public static partial void Unloaded(ILogger logger, string key);
     }

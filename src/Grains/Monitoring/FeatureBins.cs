@@ -7,7 +7,12 @@ namespace OrleansInference.Grains.Monitoring;
 /// <remarks>A class, not a record: the padded copy of the edges is derived once, and a <c>with</c> copy would keep it stale.</remarks>
 public sealed class FeatureBins(string name, double[] edges, double[] fractions)
 {
-    /// <summary>The edges padded with +∞ to whole 256-bit vectors, for <see cref="BinOf"/>.</summary>
+    /// <summary>
+    /// The edges rounded to single precision and padded with +∞ to whole 256-bit vectors, for <see cref="BinOf"/>. Live
+    /// values are the model's float32 inputs: compared with the double edges, a value equal to an edge in the data
+    /// (0.2, which is 0.200000003 as a float) would fall one bin too high, and a data set would drift from itself.
+    /// Rounding keeps the order (it is monotonic), so every value lands in the bin the profile counted it in.
+    /// </summary>
     private readonly double[] _padded = Pad(edges);
 
     /// <summary>The feature's name in the model's columns.</summary>
@@ -30,7 +35,7 @@ public sealed class FeatureBins(string name, double[] edges, double[] fractions)
         if (!Vector256.IsHardwareAccelerated)
         {
             var bin = 0;
-            while (bin < Edges.Length && value > Edges[bin])
+            while (bin < Edges.Length && value > _padded[bin])
             {
                 bin++;
             }
@@ -54,7 +59,11 @@ public sealed class FeatureBins(string name, double[] edges, double[] fractions)
     {
         var padded = new double[Math.Max(Vector256<double>.Count, (edges.Length + Vector256<double>.Count - 1) / Vector256<double>.Count * Vector256<double>.Count)];
         Array.Fill(padded, double.PositiveInfinity);
-        edges.CopyTo(padded, 0);
+        for (var i = 0; i < edges.Length; i++)
+        {
+            padded[i] = (float)edges[i];
+        }
+
         return padded;
     }
 }

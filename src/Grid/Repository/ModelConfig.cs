@@ -45,8 +45,34 @@ public sealed record ModelConfig
     /// <summary>Execution instances (separate sessions, one intra-op thread each). Default 1.</summary>
     public int Instances { get; set; } = 1;
 
-    /// <summary>Raw feature rows run at load; the version is ready only after they succeed.</summary>
+    /// <summary>
+    /// Where this version's sessions run, <c>cpu</c> or <c>cuda</c>, overriding the silo's
+    /// <c>OnnxRuntime:ExecutionProvider</c>; absent: the silo's choice. CPU fallback follows the silo's
+    /// <c>OnnxRuntime:AllowCpuFallback</c>.
+    /// </summary>
+    public string? ExecutionProvider { get; init; }
+
+    /// <summary>
+    /// The CUDA device ordinal (0 or more) this version's sessions use when they run on CUDA, overriding the silo's
+    /// <c>OnnxRuntime:CudaDeviceId</c>; absent: the silo's device. Not allowed with <c>execution_provider: cpu</c>.
+    /// </summary>
+    public int? CudaDeviceId { get; init; }
+
+    /// <summary>Raw feature rows run at load (models with one FP32 input); the version is ready only after they succeed.</summary>
     public IReadOnlyList<float[]>? WarmupSamples { get; init; }
+
+    /// <summary>
+    /// A warm-up request of the model's own tensors, any input types: one entry per model input. Run at load when
+    /// <see cref="WarmupSamples"/> do not apply; the version is ready only after it succeeds.
+    /// </summary>
+    public IReadOnlyList<WarmupInput>? WarmupInputs { get; init; }
+
+    /// <summary>
+    /// Without warm-up samples, run a synthetic request at load (zeros, empty strings, dynamic dimensions as 1) so the
+    /// first real request does not pay for initialization. A model may reject such inputs (an integer division by
+    /// zero, a zero Resize scale): that is logged and the version serves anyway. Default true; false skips it.
+    /// </summary>
+    public bool SyntheticWarmup { get; init; } = true;
 
     /// <summary>Free-form provenance: framework, algorithm, metrics, training date, data set.</summary>
     public System.Text.Json.Nodes.JsonObject? Metadata { get; init; }

@@ -41,14 +41,38 @@ public static class ModelConfigValidator
             problems.Add($"Instances is {config.Instances}; expected 1 to 64.");
         }
 
+        ValidateExecution(config, problems);
         ValidateBatching(config.Batching, problems);
         if (config.Cache is { } cache && (cache.TtlSeconds is < 0 or > 86_400 || cache.MaxEntries is < 1 or > 10_000_000))
         {
             problems.Add($"cache needs ttl_seconds between 0 and 86400 and max_entries between 1 and 10000000; got {cache.TtlSeconds} and {cache.MaxEntries}.");
         }
         ValidateFeatures(config, problems);
+        ValidateWarmupInputs(config, problems);
         ValidateText(config, problems);
         return problems;
+    }
+
+    private static void ValidateExecution(ModelConfig config, List<string> problems)
+    {
+        var provider = config.ExecutionProvider;
+        if (provider is not null && !string.Equals(provider, "cpu", StringComparison.OrdinalIgnoreCase) && !string.Equals(provider, "cuda", StringComparison.OrdinalIgnoreCase))
+        {
+            problems.Add($"execution_provider is '{provider}'; expected cpu or cuda.");
+        }
+
+        if (config.CudaDeviceId is { } device)
+        {
+            if (device < 0)
+            {
+                problems.Add($"cuda_device_id is {device}; expected 0 or greater.");
+            }
+
+            if (string.Equals(provider, "cpu", StringComparison.OrdinalIgnoreCase))
+            {
+                problems.Add("cuda_device_id is set but execution_provider is cpu; remove one of them.");
+            }
+        }
     }
 
     private static void ValidateSpecs(IReadOnlyList<TensorSpec>? specs, string kind, List<string> problems)
@@ -70,9 +94,38 @@ public static class ModelConfigValidator
                 problems.Add($"{kind} '{spec.Name}' has datatype '{spec.Datatype}'; expected a KServe v2 datatype such as FP32.");
             }
 
-            if (spec.Shape is null || spec.Shape.Length == 0 || Array.Exists(spec.Shape, d => d < -1 || d == 0))
+            // [] is a scalar; a 0 dimension is an empty tensor (both are valid ONNX values).
+            if (spec.Shape is null || Array.Exists(spec.Shape, d => d < -1))
             {
-                problems.Add($"{kind} '{spec.Name}' needs a shape of positive dimensions or -1 for dynamic ones.");
+                problems.Add($"{kind} '{spec.Name}' needs a shape: a list of dimensions of 0 or more, or -1 for dynamic ones ([] for a scalar).");
+            }
+        }
+    }
+
+    private static void ValidateWarmupInputs(ModelConfig config, List<string> problems)
+    {
+        if (config.WarmupInputs is not { } inputs)
+        {
+            return;
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var input in inputs)
+        {
+            if (WarmupInputConverter.TryConvert(input, out var tensor) is { } problem)
+            {
+                problems.Add(problem);
+                continue;
+            }
+
+            tensor!.Dispose();
+            if (!seen.Add(input.Name))
+            {
+                problems.Add($"warmup_inputs names '{input.Name}' twice.");
+            }
+            else if (config.Inputs is { } declared && !declared.Any(i => i.Name == input.Name))
+            {
+                problems.Add($"warmup_inputs names '{input.Name}', which is not one of the inputs.");
             }
         }
     }

@@ -3,7 +3,7 @@ using OrleansInference.Api.Tests.Infrastructure;
 namespace OrleansInference.Api.Tests.Triton;
 
 /// <summary>
-/// NVIDIA's Triton Python client (<c>../shared/tritonclient</c> beside the checkout, or <c>TRITONCLIENT_PATH</c>; run by Debian's python3, or <c>TRITONCLIENT_PYTHON</c>;
+/// NVIDIA's Triton Python client (vendored in <c>Triton/vendor</c>, or <c>TRITONCLIENT_PATH</c>; run by Debian's python3, or <c>TRITONCLIENT_PYTHON</c>;
 /// its Debian dependencies are installed by .ci/run) drives the server over HTTP and gRPC: metadata, readiness,
 /// inference (JSON, binary data, compression), classification, streaming, repository, statistics and errors
 /// (triton_client_suite.py lists the cases).
@@ -14,7 +14,7 @@ public sealed class TritonClientTests(DemoServerFixture fixture) : IClassFixture
     public async Task TritonClientSuite_PassesEveryCaseOnBothProtocols()
     {
         var clientPath = Environment.GetEnvironmentVariable("TRITONCLIENT_PATH")
-            ?? Path.GetFullPath(Path.Combine(RepositoryPaths.Root, "..", "shared", "tritonclient"));
+            ?? Path.Combine(RepositoryPaths.Root, "tests", "Api.Tests", "Triton", "vendor");
         Assert.True(Directory.Exists(Path.Combine(clientPath, "tritonclient")), $"Triton's client is not at {clientPath}; set TRITONCLIENT_PATH.");
         var http = fixture.Server.Address;
         var grpc = fixture.Server.GrpcAddress;

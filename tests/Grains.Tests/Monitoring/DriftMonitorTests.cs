@@ -90,6 +90,37 @@ public sealed class DriftMonitorTests : IDisposable
         Assert.Equal(expected.PredictionPsi, actual.PredictionPsi);
     }
 
+    [Fact]
+    public void BinOf_AFloatEqualToAnEdge_FallsInThatEdgesBin()
+    {
+        // 0.2f is 0.200000003 as a double, above the edge 0.2; 1.4f and 3.3f are just below theirs.
+        var bins = new FeatureBins("f", [0.2, 1.4, 3.3], new double[4]);
+
+        Assert.Equal(0, bins.BinOf(0.2f));
+        Assert.Equal(1, bins.BinOf(1.4f));
+        Assert.Equal(2, bins.BinOf(3.3f));
+        Assert.Equal(1, bins.BinOf(0.3f));
+        Assert.Equal(3, bins.BinOf(3.31f));
+    }
+
+    [Fact]
+    public void Report_TheIrisDataAgainstTheIrisProfile_IsStable()
+    {
+        // The profile is of the 120-row training split; the whole data set follows the same distribution.
+        var profile = ReferenceProfile.TryLoad(Path.Combine(RepositoryRoot.Models(), "iris", "1"))!;
+        var names = profile.Features.Select(f => f.Name).ToArray();
+        var lines = File.ReadAllLines(Path.Combine(RepositoryRoot.Models(), "..", "data", "iris.csv")).Skip(1).Where(l => l.Length > 0).ToArray();
+        var rows = lines.SelectMany(l => l.Split(',').Take(4).Select(v => float.Parse(v, System.Globalization.CultureInfo.InvariantCulture))).ToArray();
+        var monitor = new DriftMonitor(profile, names);
+
+        monitor.ObserveRows(rows, lines.Length);
+        var report = monitor.Report("iris", "1");
+
+        Assert.Equal(150, report.Rows);
+        Assert.All(report.Features, f => Assert.True(f.Psi < 0.1, $"'{f.Feature}': PSI {f.Psi}, live {string.Join(", ", f.LiveFractions)} vs reference {string.Join(", ", f.ReferenceFractions)}"));
+        Assert.Equal("stable", report.Status);
+    }
+
     [Theory]
     [InlineData(new double[] { 0.0 })]
     [InlineData(new double[] { -1.5, 0.0, 2.0, 2.0, 3.25, 10.0, 11.0, 12.0, 40.0 })]

@@ -90,6 +90,68 @@ public sealed class ModelRepositoryTests : IDisposable
     }
 
     [Fact]
+    public void ParseConfig_accepts_scalar_and_empty_shapes()
+    {
+        var json = """
+            {"name":"m","version":"1","inputs":[{"name":"x","datatype":"FP32","shape":[]},{"name":"e","datatype":"INT64","shape":[0,3]}],
+             "outputs":[{"name":"y","datatype":"FP32","shape":[]}]}
+            """;
+
+        var config = ModelRepository.ParseConfig(Encoding.UTF8.GetBytes(json), "test");
+
+        Assert.Empty(config.Inputs[0].Shape);
+        Assert.Equal([0L, 3L], config.Inputs[1].Shape);
+    }
+
+    [Fact]
+    public void ParseConfig_names_the_warmup_input_and_element_that_is_wrong()
+    {
+        var json = """
+            {"name":"m","version":"1","inputs":[{"name":"x","datatype":"INT8","shape":[2]}],
+             "outputs":[{"name":"y","datatype":"INT8","shape":[2]}],
+             "warmup_inputs":[{"name":"x","datatype":"INT8","shape":[2],"data":[1,300]},
+                              {"name":"z","datatype":"FP32","shape":[1],"data":[1]},
+                              {"name":"x","datatype":"INT8","shape":[3],"data":[1,2]}]}
+            """;
+
+        var error = Assert.Throws<ModelRepositoryException>(() => ModelRepository.ParseConfig(Encoding.UTF8.GetBytes(json), "test"));
+
+        Assert.Contains("warmup_inputs 'x' element 1 (300) is not a INT8 value", error.Message);
+        Assert.Contains("warmup_inputs names 'z', which is not one of the inputs", error.Message);
+        Assert.Contains("warmup_inputs 'x' has shape [3] (3 elements) but 2 data elements", error.Message);
+    }
+
+    [Theory]
+    [InlineData("\"execution_provider\":\"tpu\"", "execution_provider is 'tpu'; expected cpu or cuda.")]
+    [InlineData("\"cuda_device_id\":-1", "cuda_device_id is -1; expected 0 or greater.")]
+    [InlineData("\"execution_provider\":\"cpu\",\"cuda_device_id\":1", "cuda_device_id is set but execution_provider is cpu")]
+    public void ParseConfig_names_a_wrong_execution_setting(string setting, string expected)
+    {
+        var json = $$"""
+            {"name":"m","version":"1","inputs":[{"name":"x","datatype":"FP32","shape":[-1,2]}],
+             "outputs":[{"name":"y","datatype":"FP32","shape":[-1,2]}],{{setting}}}
+            """;
+
+        var error = Assert.Throws<ModelRepositoryException>(() => ModelRepository.ParseConfig(Encoding.UTF8.GetBytes(json), "test"));
+
+        Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public void ParseConfig_reads_the_versions_execution_settings()
+    {
+        var json = """
+            {"name":"m","version":"1","inputs":[{"name":"x","datatype":"FP32","shape":[-1,2]}],
+             "outputs":[{"name":"y","datatype":"FP32","shape":[-1,2]}],"execution_provider":"CUDA","cuda_device_id":2}
+            """;
+
+        var config = ModelRepository.ParseConfig(Encoding.UTF8.GetBytes(json), "test");
+
+        Assert.Equal("CUDA", config.ExecutionProvider);
+        Assert.Equal(2, config.CudaDeviceId);
+    }
+
+    [Fact]
     public void ParseConfig_reports_malformed_json() =>
         Assert.Contains("not a valid model config", Assert.Throws<ModelRepositoryException>(() => ModelRepository.ParseConfig("{\"name\":"u8, "test")).Message);
 
