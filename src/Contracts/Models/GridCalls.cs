@@ -1,3 +1,4 @@
+using OrleansInference.Contracts.Generation;
 using OrleansInference.Contracts.Inference;
 
 namespace OrleansInference.Contracts.Models;
@@ -49,6 +50,18 @@ public sealed class GridCalls
         _local is not null && _local.TryGetVersion(versionKey, out var version)
             ? version.InferAsync(request, cancellationToken)
             : BoundedAsync(ct => _grains.GetGrain<IModelVersionGrain>(versionKey).InferAsync(request with { Inputs = [.. request.Inputs.Select(static t => t.ToOwned())] }, ct), cancellationToken);
+
+    /// <summary>Generates text on version <paramref name="versionKey"/>; the events arrive as the version produces them.</summary>
+    public IAsyncEnumerable<GenerationEvent> GenerateAsync(string versionKey, GenerateRequest request, CancellationToken cancellationToken) =>
+        _local is not null && _local.TryGetVersion(versionKey, out var version)
+            ? version.GenerateAsync(request, cancellationToken)
+            : _grains.GetGrain<IModelVersionGrain>(versionKey).GenerateAsync(request, cancellationToken);
+
+    /// <summary>Embeds texts on version <paramref name="versionKey"/>.</summary>
+    public ValueTask<EmbedResult> EmbedAsync(string versionKey, EmbedRequest request, CancellationToken cancellationToken) =>
+        _local is not null && _local.TryGetVersion(versionKey, out var version)
+            ? version.EmbedAsync(request, cancellationToken)
+            : _grains.GetGrain<IModelVersionGrain>(versionKey).EmbedAsync(request, cancellationToken);
 
     /// <summary>Runs a grain call under <see cref="DefaultCallTimeout"/> (or the configured bound); its expiry is a <see cref="TimeoutException"/>.</summary>
     private async ValueTask<T> BoundedAsync<T>(Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken)
