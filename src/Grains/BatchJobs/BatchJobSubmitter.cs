@@ -222,6 +222,11 @@ public sealed class BatchJobSubmitter(
             return (string.Empty, default, $"Input '{request.InputUri}' does not exist under the data root.");
         }
 
+        if (ContainedPath.RefuseFile(paths.DataRoot, inputPath, request.InputUri!, "BatchJobs:DataRoot") is { } linkError)
+        {
+            return (string.Empty, default, linkError);
+        }
+
         var inputFormat = Path.GetExtension(inputPath).ToLowerInvariant() switch
         {
             ".csv" => BatchJobFormat.Csv,
