@@ -119,7 +119,14 @@ public sealed class BatchJobSubmitter(
         catch (BatchOutputTakenException)
         {
             DeleteUpload(request, id);
-            return BatchJobSubmitResult.Conflict(OutputTakenMessage(request.OutputUri!));
+
+            // A concurrent twin with the same idempotency key took the output first: that is a replay, not a conflict.
+            if (scopedKey is not null && await store.FindByIdempotencyKeyAsync(scopedKey, cancellationToken) is { } twin)
+            {
+                return await ReplayAsync(twin, request, cancellationToken);
+            }
+
+            return BatchJobSubmitResult.Conflict(OutputTakenMessage(request.OutputUri ?? outputPath));
         }
 
         if (!created)
