@@ -218,6 +218,13 @@ public static class ModelConfigValidator
             problems.Add($"feature_names has {names.Count} entries but input '{config.Inputs[0].Name}' has {columns} columns.");
         }
 
+        if (config.Preprocessing?.OneHot is not null)
+        {
+            problems.Add(
+                "preprocessing.one_hot is not supported: the server does not expand categorical features. Encode them in the model " +
+                "(for example an ONNX OneHotEncoder ahead of the classifier) or send the expanded numeric columns, and remove preprocessing.one_hot.");
+        }
+
         if (config.Preprocessing?.Standardize is { } standardize)
         {
             if (standardize.Mean.Length != standardize.Std.Length || (columns > 0 && standardize.Mean.Length != columns))
