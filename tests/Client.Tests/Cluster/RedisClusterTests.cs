@@ -66,8 +66,8 @@ public sealed class RedisClusterTests(ITestOutputHelper output) : IAsyncLifetime
         _api = await GridServerProcess.StartApiNodeAsync(_root, [$"--InferenceClient:Redis=127.0.0.1:{_redisPort}", $"--InferenceClient:ClusterId={_clusterId}"]);
         using var http = new HttpClient { BaseAddress = _api.Address, Timeout = RequestBound };
 
-        var expected = await PredictAsync(http);
-        Assert.Equal(HttpStatusCode.OK, expected.Status);
+        // Warm: the first calls load the version on the silo they reach (slow on a busy machine); then 20 in a row.
+        var expected = await FirstAnswerAsync(http);
         for (var i = 0; i < 20; i++)
         {
             var answer = await PredictAsync(http);
@@ -107,7 +107,8 @@ public sealed class RedisClusterTests(ITestOutputHelper output) : IAsyncLifetime
             }
             else
             {
-                Assert.True(reply.Status == HttpStatusCode.ServiceUnavailable, $"After the kill: {(int)reply.Status} {reply.Answer}");
+                // 503: the call met the dead silo; 504: it waited in the survivor's queue while the version loaded there.
+                Assert.True(reply.Status is HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout, $"After the kill: {(int)reply.Status} {reply.Answer}");
                 Assert.True(took < RequestBound, $"A 503 took {took.TotalSeconds:F1} s.");
                 consecutive = 0;
                 await Task.Delay(50);
@@ -136,6 +137,22 @@ public sealed class RedisClusterTests(ITestOutputHelper output) : IAsyncLifetime
         ]);
         _processes.Add(silo);
         return silo;
+    }
+
+    private static async Task<Reply> FirstAnswerAsync(HttpClient http)
+    {
+        var until = DateTime.UtcNow + RecoveryBound;
+        while (true)
+        {
+            var reply = await PredictAsync(http);
+            if (reply.Status == HttpStatusCode.OK)
+            {
+                return reply;
+            }
+
+            Assert.True(DateTime.UtcNow < until, $"No prediction within {RecoveryBound.TotalSeconds} s of start: {(int)reply.Status} {reply.Answer}");
+            await Task.Delay(200);
+        }
     }
 
     private static async Task<Reply> PredictAsync(HttpClient http)
