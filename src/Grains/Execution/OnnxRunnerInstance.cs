@@ -40,6 +40,13 @@ internal sealed class OnnxRunnerInstance : IDisposable
     private readonly OutputPlan?[] _plans = new OutputPlan?[MaxPlans];
     private OutputPlan? _boundPlan;
     private int _nextPlan;
+
+    /// <summary>
+    /// Signatures of input shapes that missed a plan once. A plan is made only when a shape comes back: a shape seen
+    /// once (a generation step's ever-growing key/value cache) would only cost a plan's buffers and never be reused.
+    /// </summary>
+    private readonly long[] _missedOnce = new long[MaxPlans];
+    private int _nextMissed;
     private volatile bool _terminateRequested;
 
     public OnnxRunnerInstance(InferenceSession session, bool onCpu)
@@ -101,7 +108,7 @@ internal sealed class OnnxRunnerInstance : IDisposable
                 }
             }
 
-            return RunWithAllocatedOutputs(inputs, outputNames, plan is null, cancellationToken);
+            return RunWithAllocatedOutputs(inputs, outputNames, plan is null && SeenBefore(inputs, outputNames), cancellationToken);
         }
         finally
         {
@@ -201,6 +208,31 @@ internal sealed class OnnxRunnerInstance : IDisposable
         }
 
         _boundPlan = plan;
+    }
+
+    /// <summary>True when these input shapes missed a plan before (they recur); otherwise remembers them and answers false.</summary>
+    private bool SeenBefore(ReadOnlySpan<NamedTensor> inputs, IReadOnlyList<string> outputNames)
+    {
+        var hash = new HashCode();
+        hash.Add(outputNames.Count);
+        foreach (var input in inputs)
+        {
+            hash.Add(input.Shape.Length);
+            foreach (var dimension in input.Shape)
+            {
+                hash.Add(dimension);
+            }
+        }
+
+        var signature = (long)hash.ToHashCode() | 1L << 40; // never 0, the empty slot
+        if (Array.IndexOf(_missedOnce, signature) >= 0)
+        {
+            return true;
+        }
+
+        _missedOnce[_nextMissed] = signature;
+        _nextMissed = (_nextMissed + 1) % _missedOnce.Length;
+        return false;
     }
 
     private NamedTensor[] RunWithAllocatedOutputs(ReadOnlySpan<NamedTensor> inputs, IReadOnlyList<string> outputNames, bool planNext, CancellationToken cancellationToken)
