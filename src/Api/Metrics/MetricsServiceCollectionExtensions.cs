@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Diagnostics.Metrics;
+using OpenTelemetry.Metrics;
+using OrleansInference.Grains.Telemetry;
+using OrleansInference.Grid.Experiments;
+
+namespace OrleansInference.Api.Metrics;
+
+/// <summary>
+/// Metrics through the OpenTelemetry SDK and its Prometheus exporter: the meters below are enabled on the host's
+/// metrics builder and exported at <c>GET /metrics</c>.
+/// </summary>
+internal static class MetricsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Meters created through this host's <see cref="System.Diagnostics.Metrics.IMeterFactory"/>: the serving core,
+    /// experiments, ASP.NET Core hosting and Kestrel. Local scope only, so several hosts in one process (as in tests)
+    /// each export their own.
+    /// </summary>
+    internal static readonly string[] HostMeters =
+    [
+        ServingMetrics.MeterName,
+        ExperimentMeter.Name,
+        "Microsoft.AspNetCore.Hosting",
+        "Microsoft.AspNetCore.Server.Kestrel",
+        "Microsoft.AspNetCore.Routing",
+        "Microsoft.AspNetCore.Diagnostics",
+    ];
+
+    /// <summary>Process-wide meters: Orleans' own (<c>Microsoft.Orleans</c>) and the .NET runtime's (<c>System.Runtime</c>).</summary>
+    internal static readonly string[] ProcessMeters = ["Microsoft.Orleans", "System.Runtime"];
+
+    public static IServiceCollection AddInferenceMetrics(this IServiceCollection services)
+    {
+        services.AddMetrics(metrics =>
+        {
+            foreach (var meter in HostMeters)
+            {
+                metrics.EnableMetrics(meter, instrumentName: null, listenerName: null, scopes: MeterScope.Local);
+            }
+
+            foreach (var meter in ProcessMeters)
+            {
+                metrics.EnableMetrics(meter, instrumentName: null, listenerName: null, scopes: MeterScope.Global);
+            }
+        });
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddPrometheusExporter(prometheus =>
+        {
+            // Counters end in _total and names carry their unit (_seconds, _bytes), as Prometheus conventions ask.
+            prometheus.DisableTotalNameSuffixForCounters = false;
+            // Scrapes read the current state; no cached copy between Prometheus servers.
+            prometheus.ScrapeResponseCacheDurationMilliseconds = 0;
+        }));
+        return services;
+    }
+}
