@@ -12,11 +12,12 @@ namespace OrleansInference.Api.Metrics;
 internal static class MetricsServiceCollectionExtensions
 {
     /// <summary>
-    /// Meters created through this host's <see cref="System.Diagnostics.Metrics.IMeterFactory"/>: the serving core,
-    /// experiments, ASP.NET Core hosting and Kestrel. Local scope only, so several hosts in one process (as in tests)
-    /// each export their own.
+    /// The exported meters: the serving core, experiments, ASP.NET Core hosting and Kestrel, Orleans' own
+    /// (<c>Microsoft.Orleans</c>) and the .NET runtime's (<c>System.Runtime</c>). A meter is taken when it was created
+    /// without a factory (process-wide) or through this host's <see cref="System.Diagnostics.Metrics.IMeterFactory"/>,
+    /// never another host's, so several hosts in one process (as in tests) each export their own.
     /// </summary>
-    internal static readonly string[] HostMeters =
+    internal static readonly string[] Meters =
     [
         ServingMetrics.MeterName,
         ExperimentMeter.Name,
@@ -24,23 +25,17 @@ internal static class MetricsServiceCollectionExtensions
         "Microsoft.AspNetCore.Server.Kestrel",
         "Microsoft.AspNetCore.Routing",
         "Microsoft.AspNetCore.Diagnostics",
+        "Microsoft.Orleans",
+        "System.Runtime",
     ];
-
-    /// <summary>Process-wide meters: Orleans' own (<c>Microsoft.Orleans</c>) and the .NET runtime's (<c>System.Runtime</c>).</summary>
-    internal static readonly string[] ProcessMeters = ["Microsoft.Orleans", "System.Runtime"];
 
     public static IServiceCollection AddInferenceMetrics(this IServiceCollection services)
     {
         services.AddMetrics(metrics =>
         {
-            foreach (var meter in HostMeters)
+            foreach (var meter in Meters)
             {
-                metrics.EnableMetrics(meter, instrumentName: null, listenerName: null, scopes: MeterScope.Local);
-            }
-
-            foreach (var meter in ProcessMeters)
-            {
-                metrics.EnableMetrics(meter, instrumentName: null, listenerName: null, scopes: MeterScope.Global);
+                metrics.EnableMetrics(meter, instrumentName: null, listenerName: null, scopes: MeterScope.Global | MeterScope.Local);
             }
         });
         services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddPrometheusExporter(prometheus =>

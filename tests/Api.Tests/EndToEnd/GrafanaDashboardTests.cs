@@ -31,21 +31,20 @@ public sealed partial class GrafanaDashboardTests
     [Fact]
     public async Task EveryMetricTheDashboardQueries_ExistsInALiveScrape()
     {
-        // identity-fp64 gets a result cache, so cache lookups are exported too.
+        // iris gets a result cache, so cache lookups are exported too.
         await using var server = await ApiServer.StartAsync(root =>
         {
-            TestModels.WriteAll(root);
-            var path = Path.Combine(root, "identity-fp64", "1", "config.json");
+            var path = Path.Combine(root, "iris", "1", "config.json");
             var config = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
             config["cache"] = new JsonObject { ["ttl_seconds"] = 60 };
             File.WriteAllText(path, config.ToJsonString());
         });
         for (var i = 0; i < 4; i++)
         {
-            // The same input twice: one miss then hits.
+            // The same features each time: one miss, then hits.
             using var response = await server.Client.PostAsync(
-                "v2/models/identity-fp64/infer",
-                new StringContent("""{"inputs": [{"name": "x", "shape": [1, 3], "datatype": "FP64", "data": [1, 2, 3]}]}""", Encoding.UTF8, "application/json"));
+                "api/v1/predict",
+                new StringContent("""{"model": "iris", "features": [5.1, 3.5, 1.4, 0.2]}""", Encoding.UTF8, "application/json"));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
