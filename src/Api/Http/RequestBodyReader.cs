@@ -5,11 +5,16 @@ namespace OrleansInference.Api.Http;
 
 /// <summary>
 /// Reads a whole request body into a pooled buffer, enforcing a size limit while it streams (413 past it, chunked
-/// bodies included): the server's own limit for the request is set to one byte past <c>maxBytes</c>, so the reader's
-/// probe for that byte fails here, with this reader's message, before the server would.
+/// bodies included): the reader stops at <c>maxBytes</c> and probes for one more byte, failing with its own message.
+/// The server's own limit sits <see cref="DrainAllowance"/> above, so after the 413 it can drain the rest of a
+/// moderately oversized chunked body and the client reads the answer instead of a broken connection; a body larger
+/// still is cut off by the server.
 /// </summary>
 internal static class RequestBodyReader
 {
+    /// <summary>How much past the limit the server may still read (and discard) to answer an oversized body cleanly.</summary>
+    public const long DrainAllowance = 8L * 1024 * 1024;
+
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public static async ValueTask<PooledBody> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
@@ -22,7 +27,7 @@ internal static class RequestBodyReader
 
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            limit.MaxRequestBodySize = maxBytes + 1;
+            limit.MaxRequestBodySize = maxBytes + DrainAllowance;
         }
 
         var buffer = BodyBuffers.Rent((int)Math.Clamp(declared ?? 4096, 256, maxBytes));

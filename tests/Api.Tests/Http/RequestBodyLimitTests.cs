@@ -13,6 +13,13 @@ public sealed class RequestBodyLimitTests(DemoServerFixture fixture) : IClassFix
 {
     private const long DefaultJsonLimit = 4L * 1024 * 1024;
 
+    /// <summary>
+    /// How far past a limit the test bodies go: enough to be refused, small enough that the client has sent it all when
+    /// the 413 comes (a server that stops reading mid-body closes the connection; a client still writing then sees a
+    /// broken pipe instead of the answer).
+    /// </summary>
+    private const long Overflow = 16 * 1024;
+
     [Theory]
     [InlineData("api/v1/feedback", "{\"prediction_id\": \"")]
     [InlineData("api/v1/experiments", "{\"id\": \"")]
@@ -23,7 +30,7 @@ public sealed class RequestBodyLimitTests(DemoServerFixture fixture) : IClassFix
     [InlineData("v2/repository/index", "{\"ready\": \"")]
     public async Task ChunkedJsonBody_PastTheJsonLimit_Is413NamingTheKey(string path, string prefix)
     {
-        using var response = await PostChunkedAsync(path, prefix, DefaultJsonLimit + 1024 * 1024);
+        using var response = await PostChunkedAsync(path, prefix, DefaultJsonLimit + Overflow);
 
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.RequestEntityTooLarge, $"POST {path}: expected 413, got {(int)response.StatusCode}: {text}");
@@ -46,7 +53,7 @@ public sealed class RequestBodyLimitTests(DemoServerFixture fixture) : IClassFix
     [InlineData("v2/models/iris/infer")]
     public async Task ChunkedInferenceBody_PastMaxRequestBodyBytes_Is413NamingTheKey(string path)
     {
-        using var response = await PostChunkedAsync(path, "{\"model\": \"", 17L * 1024 * 1024);
+        using var response = await PostChunkedAsync(path, "{\"model\": \"", (16L * 1024 * 1024) + Overflow);
 
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.RequestEntityTooLarge, $"POST {path}: expected 413, got {(int)response.StatusCode}: {text}");
