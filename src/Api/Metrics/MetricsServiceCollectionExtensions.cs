@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Diagnostics.Metrics;
 using OpenTelemetry.Metrics;
-using OrleansInference.Grains.Telemetry;
 using OrleansInference.Grid.Experiments;
 
 namespace OrleansInference.Api.Metrics;
@@ -19,7 +18,8 @@ internal static class MetricsServiceCollectionExtensions
     /// </summary>
     internal static readonly string[] Meters =
     [
-        ServingMetrics.MeterName,
+        // The serving core's meter (ServingMetrics in the grains, which the API does not reference by type).
+        "OrleansInference.Serving",
         ExperimentMeter.Name,
         "Microsoft.AspNetCore.Hosting",
         "Microsoft.AspNetCore.Server.Kestrel",
