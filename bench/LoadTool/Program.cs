@@ -35,6 +35,7 @@ internal static class LoadToolProgram
                 "all" => await RunPinnedAsync(args) ?? await new Suite(SuiteOptions.Parse(rest)).RunAsync(),
                 "report" => Report(rest),
                 "probe" => await RunPinnedAsync(args) ?? await new Suite(new SuiteOptions()).ProbeAsync(rest),
+                "generation" => await GenerationBenchmark.RunAsync(rest),
                 "serve-grid" => await ServerHosts.ServeGridAsync(rest),
                 "serve-baseline" => await ServerHosts.ServeBaselineAsync(rest),
                 _ => Usage(),
@@ -112,6 +113,9 @@ internal static class LoadToolProgram
                   Rewrites load.md and the SVG from a run's JSON (after changing the report, without measuring again).
               probe --request NAME [--system grid|baseline] [--c N,...] [--seconds S] [--warmup S] [--rate R]
                   One request against one server (predict-single, v2-json-large, v2-binary-large, wide-b{n}).
+              generation [--out FILE] [--streams N] [--tokens N] [--rounds N]
+                  Concurrent SSE streams on kjv-gpt with continuous batching and one sequence at a time;
+                  writes docs/benchmarks/generation.md (time to first token, tokens/s per stream and in total).
               serve-grid [--Section:Key=value ...]   (internal) hosts the grid; prints "LISTENING <url>".
               serve-baseline --responses DIR        (internal) hosts the bare Kestrel endpoint.
             """);

@@ -39,7 +39,7 @@ public static class ApiHost
         }
         else
         {
-            builder.UseEmbeddedInferenceSilo();
+            builder.UseInferenceSilo();
         }
 
         builder.Services.AddInferenceApi(builder.Configuration);

@@ -3,6 +3,7 @@ using Orleans;
 using Orleans.Dashboard;
 using OrleansInference.Api.Batch;
 using OrleansInference.Api.Experiments;
+using OrleansInference.Api.Generation;
 using OrleansInference.Api.Grpc;
 using OrleansInference.Api.Health;
 using OrleansInference.Api.Http;
@@ -38,7 +39,8 @@ public static class EndpointRouteBuilderExtensions
             app.Services.GetRequiredService<ModelCatalog>(),
             app.Services.GetRequiredService<IOptions<ApiOptions>>(),
             app.Services.GetRequiredService<TimeProvider>(),
-            app.Services.GetRequiredService<ExperimentRouter>());
+            app.Services.GetRequiredService<ExperimentRouter>(),
+            app.Services.GetRequiredService<PredictionLog>());
         app.MapPost("/api/v1/predict", (Func<HttpContext, Task>)predict.HandleAsync)
             .WithMetadata(WritesErrorBodiesMetadata.Instance)
             .WithName("Predict")
@@ -47,6 +49,7 @@ public static class EndpointRouteBuilderExtensions
             .WithMetadata(RequestBodyLimitMetadata.Own)
             .WithName("Explain")
             .WithSummary("Explains one prediction: per-feature occlusion attributions against the training baseline.");
+        app.MapTextEndpoints();
         app.MapHealthEndpoints();
         app.MapMetricsEndpoint(app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.AnonymousMetrics);
         app.MapGrpcInferenceService();

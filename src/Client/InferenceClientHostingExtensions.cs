@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -46,12 +47,29 @@ public static class InferenceClientHostingExtensions
                 cluster.ClusterId = settings.Value.ClusterId;
                 cluster.ServiceId = settings.Value.ServiceId;
             });
-            client.UseStaticClustering(static gateways => gateways.Configure<IOptions<InferenceClientOptions>>(static (list, settings) =>
-                list.Gateways = [.. GatewayEndpoints.Resolve(settings.Value).Select(static e => e.ToGatewayUri())]));
+            var redis = RedisOf(builder, configure);
+            if (redis.Length > 0)
+            {
+                client.UseRedisClustering(redis);
+            }
+            else
+            {
+                client.UseStaticClustering(static gateways => gateways.Configure<IOptions<InferenceClientOptions>>(static (list, settings) =>
+                    list.Gateways = [.. GatewayEndpoints.Resolve(settings.Value).Select(static e => e.ToGatewayUri())]));
+            }
+
             client.UseConnectionRetryFilter<GatewayConnectionRetryFilter>();
             configureClient?.Invoke(client);
         });
         builder.Services.TryAddSingleton(static sp => new InferenceGridClient(sp.GetRequiredService<IClusterClient>()));
         return builder;
+    }
+
+    /// <summary>The configured <see cref="InferenceClientOptions.Redis"/>, read now: it decides which gateway list the client is composed with.</summary>
+    private static string RedisOf(IHostApplicationBuilder builder, Action<InferenceClientOptions>? configure)
+    {
+        var options = builder.Configuration.GetSection(InferenceClientOptions.SectionName).Get<InferenceClientOptions>() ?? new InferenceClientOptions();
+        configure?.Invoke(options);
+        return options.Redis.Trim();
     }
 }

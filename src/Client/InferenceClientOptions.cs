@@ -31,6 +31,13 @@ public sealed class InferenceClientOptions
     public string[] Gateways { get; set; } = [];
 
     /// <summary>
+    /// The Redis that holds the cluster's membership (cluster mode, a StackExchange.Redis configuration string such as
+    /// <c>127.0.0.1:6379</c>): the client finds the gateways there and follows silos joining and leaving. Takes
+    /// precedence over <see cref="Gateways"/> and <see cref="GatewayPorts"/>. Default: none.
+    /// </summary>
+    public string Redis { get; set; } = string.Empty;
+
+    /// <summary>
     /// How long start-up keeps retrying to reach a gateway before it fails. Range 1 s to 10 minutes, default 30 s.
     /// </summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(30);

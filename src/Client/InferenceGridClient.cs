@@ -1,5 +1,6 @@
 using OrleansInference.Contracts.BatchJobs;
 using OrleansInference.Contracts.Experiments;
+using OrleansInference.Contracts.Generation;
 using OrleansInference.Contracts.Inference;
 using OrleansInference.Contracts.Models;
 
@@ -121,6 +122,67 @@ public sealed class InferenceGridClient
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Generates text with a generative model, yielding each token as the model produces it, then one
+    /// <see cref="GenerationEventKind.Done"/> event with the finish reason and token usage. A request the grid cannot
+    /// take now (queue full, version unavailable) yields one <see cref="GenerationEventKind.Error"/> event with its
+    /// status and retry delay. Stopping the enumeration (or cancelling) takes the sequence out of the model's batch.
+    /// </summary>
+    /// <param name="model">The model's name, for example <c>kjv-gpt</c>.</param>
+    /// <param name="request">The prompt and how to sample.</param>
+    /// <param name="version">A version to call; null lets the deployment decide.</param>
+    /// <param name="cancellationToken">Cancels the generation.</param>
+    /// <exception cref="ArgumentException">The model name or version is malformed, or the model rejected the request.</exception>
+    public async IAsyncEnumerable<GenerationEvent> GenerateAsync(
+        string model, GenerateRequest request, string? version = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        GrainKeys.ThrowIfInvalidModel(model);
+        GrainKeys.ThrowIfInvalidVersion(version);
+        ArgumentNullException.ThrowIfNull(request);
+        var route = await _grid.ResolveAsync(model, version, null, cancellationToken);
+        if (!route.Found)
+        {
+            var (status, error) = Unrouted(route, model);
+            yield return GenerationEvent.Failed(status, error, route.RetryAfter);
+            yield break;
+        }
+
+        await foreach (var item in _grid.GenerateAsync(GrainKeys.Version(model, route.Version!), request, cancellationToken).WithCancellation(cancellationToken))
+        {
+            if (item is { Kind: GenerationEventKind.Error, Status: InferenceStatus.InvalidInput })
+            {
+                throw new ArgumentException(item.Error ?? $"Model '{model}/{route.Version}' rejected the request.", nameof(request));
+            }
+
+            yield return item;
+        }
+    }
+
+    /// <summary>Embeds texts with an embedding model; one embedding per text, in input order.</summary>
+    /// <param name="model">The model's name, for example <c>kjv-embed</c>.</param>
+    /// <param name="texts">The texts.</param>
+    /// <param name="normalize">Scale each embedding to unit length.</param>
+    /// <param name="version">A version to call; null lets the deployment decide.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="ArgumentException">The model name or version is malformed, or the model rejected a text.</exception>
+    public async Task<EmbedResult> EmbedAsync(string model, IReadOnlyList<string> texts, bool normalize = true, string? version = null, CancellationToken cancellationToken = default)
+    {
+        GrainKeys.ThrowIfInvalidModel(model);
+        GrainKeys.ThrowIfInvalidVersion(version);
+        ArgumentNullException.ThrowIfNull(texts);
+        var route = await _grid.ResolveAsync(model, version, null, cancellationToken);
+        if (!route.Found)
+        {
+            var (status, error) = Unrouted(route, model);
+            return new EmbedResult(status, model, version ?? "", Error: error, RetryAfter: route.RetryAfter);
+        }
+
+        var result = await _grid.EmbedAsync(GrainKeys.Version(model, route.Version!), new EmbedRequest([.. texts], normalize), cancellationToken);
+        return result.Status == InferenceStatus.InvalidInput
+            ? throw new ArgumentException(result.Error ?? $"Model '{model}/{route.Version}' rejected the texts.", nameof(texts))
+            : result;
     }
 
     /// <summary>The state of one model version on the silo that hosts it (Ready, Loading, Failed…); does not load it.</summary>

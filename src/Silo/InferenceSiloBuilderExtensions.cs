@@ -38,26 +38,55 @@ public static class InferenceSiloBuilderExtensions
     }
 
     /// <summary>
-    /// Co-hosts one silo in <paramref name="builder"/>'s process (the embedded default): localhost clustering on
-    /// 127.0.0.1 with the ports of <see cref="SiloEndpointOptions"/>, the grid's grains and, unless disabled, the
-    /// Orleans dashboard's data.
+    /// Hosts a silo in <paramref name="builder"/>'s process with the ports and address of
+    /// <see cref="SiloEndpointOptions"/>, the grid's grains and, unless disabled, the Orleans dashboard's data. Without
+    /// <c>Orleans:Redis</c> (the embedded default) it is one silo clustered on loopback with reminders in SQLite; with
+    /// it, the silo joins the cluster whose membership and reminders that Redis holds (cluster mode).
     /// </summary>
-    public static IHostApplicationBuilder UseEmbeddedInferenceSilo(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder UseInferenceSilo(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var endpoints = builder.Configuration.GetSection(SiloEndpointOptions.SectionName).Get<SiloEndpointOptions>() ?? new SiloEndpointOptions();
         SiloEndpointOptionsValidator.ThrowIfInvalid(endpoints);
-        var siloPort = endpoints.SiloPort == 0 ? FreeLoopbackPort() : endpoints.SiloPort;
-        var gatewayPort = endpoints.GatewayPort == 0 ? FreeLoopbackPort() : endpoints.GatewayPort;
+        var address = IPAddress.Parse(endpoints.Address);
+        var siloPort = endpoints.SiloPort == 0 ? FreePort(address) : endpoints.SiloPort;
+        var gatewayPort = endpoints.GatewayPort == 0 ? FreePort(address) : endpoints.GatewayPort;
         builder.Services.AddOptions<SiloEndpointOptions>().BindConfiguration(SiloEndpointOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: endpoints.ServiceId, clusterId: endpoints.ClusterId);
+            if (string.IsNullOrWhiteSpace(endpoints.Redis))
+            {
+                silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: endpoints.ServiceId, clusterId: endpoints.ClusterId);
+            }
+            else
+            {
+                silo.Configure<ClusterOptions>(o =>
+                {
+                    o.ClusterId = endpoints.ClusterId;
+                    o.ServiceId = endpoints.ServiceId;
+                });
+                silo.UseRedisClustering(endpoints.Redis);
+                // Registered before the grains' SQLite reminder table, which then stands aside.
+                silo.UseRedisReminderService(o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(endpoints.Redis));
+                silo.Configure<ClusterMembershipOptions>(o =>
+                {
+                    // A dead silo is declared dead after about 3 s of missed probes instead of Orleans' ~30 s default,
+                    // so its versions come back on the survivors quickly; see docs/cluster.md.
+                    o.ProbeTimeout = TimeSpan.FromSeconds(1);
+                    o.NumMissedProbesLimit = 2;
+                    o.NumVotesForDeathDeclaration = 1;
+                    o.TableRefreshTimeout = TimeSpan.FromSeconds(2);
+                    o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10);
+                });
+            }
+
             silo.Configure<EndpointOptions>(o =>
             {
-                o.AdvertisedIPAddress = IPAddress.Loopback;
-                o.SiloListeningEndpoint = new IPEndPoint(IPAddress.Loopback, siloPort);
-                o.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Loopback, gatewayPort);
+                o.AdvertisedIPAddress = address;
+                o.SiloPort = siloPort;
+                o.GatewayPort = gatewayPort;
+                o.SiloListeningEndpoint = new IPEndPoint(address, siloPort);
+                o.GatewayListeningEndpoint = new IPEndPoint(address, gatewayPort);
             });
             silo.AddInferenceGrains(builder.Configuration);
             if (endpoints.Dashboard)
@@ -68,11 +97,11 @@ public static class InferenceSiloBuilderExtensions
         return builder;
     }
 
-    /// <summary>A port free on 127.0.0.1 now; the silo binds it moments later.</summary>
-    private static int FreeLoopbackPort()
+    /// <summary>A port free on <paramref name="address"/> now; the silo binds it moments later.</summary>
+    private static int FreePort(IPAddress address)
     {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(address, 0));
         return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 }

@@ -19,11 +19,24 @@ public sealed class SiloEndpointOptions
     [Required(AllowEmptyStrings = false)]
     public string ServiceId { get; set; } = "orleans-inference";
 
-    /// <summary>Silo-to-silo port on 127.0.0.1; 0 picks a free one. Range 0–65535, default 11111.</summary>
+    /// <summary>
+    /// The Redis that holds cluster membership and reminders (a StackExchange.Redis configuration string such as
+    /// <c>127.0.0.1:6379</c>). Empty (the default): one silo clustered on loopback, reminders in SQLite.
+    /// </summary>
+    public string Redis { get; set; } = string.Empty;
+
+    /// <summary>
+    /// The address the silo listens on and advertises to the cluster. Default <c>127.0.0.1</c>; a cluster across hosts
+    /// needs the host's address.
+    /// </summary>
+    [Required(AllowEmptyStrings = false)]
+    public string Address { get; set; } = "127.0.0.1";
+
+    /// <summary>Silo-to-silo port; 0 picks a free one. Range 0–65535, default 11111.</summary>
     [Range(0, 65535)]
     public int SiloPort { get; set; } = 11111;
 
-    /// <summary>Gateway port for cluster clients on 127.0.0.1; 0 picks a free one. Range 0–65535, default 30000.</summary>
+    /// <summary>Gateway port for cluster clients; 0 picks a free one. Range 0–65535, default 30000.</summary>
     [Range(0, 65535)]
     public int GatewayPort { get; set; } = 30000;
 

@@ -14,6 +14,12 @@ internal static class SiloEndpointOptionsValidator
             throw new InvalidOperationException("Invalid silo configuration. " + string.Join(" ", messages));
         }
 
+        if (!System.Net.IPAddress.TryParse(options.Address, out _))
+        {
+            throw new InvalidOperationException(
+                $"Invalid silo configuration. {SiloEndpointOptions.SectionName}:Address is '{options.Address}'; it must be an IP address such as 127.0.0.1 or the host's address.");
+        }
+
         if (options.SiloPort != 0 && options.SiloPort == options.GatewayPort)
         {
             throw new InvalidOperationException(

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OrleansInference.Client.Tests.Infrastructure;
+using OrleansInference.Contracts.Generation;
 using OrleansInference.Contracts.Inference;
 using OrleansInference.Contracts.Models;
 
@@ -66,6 +67,62 @@ public sealed class InferenceGridClientTests(GridServerFixture server) : IAsyncL
         Assert.Equal("malignant", result.Rows[0].Label);
         Assert.Equal(result.Rows[0], result.Rows[2]);
         Assert.All(result.Rows, r => Assert.InRange(r.Confidence!.Value, 0.5f, 1f));
+    }
+
+    [Fact]
+    public async Task GenerateAsync_StreamsTokensThroughTheGatewayThenTheUsage()
+    {
+        using var timeout = new CancellationTokenSource(CallTimeout);
+        var events = new List<GenerationEvent>();
+
+        await foreach (var item in Grid.GenerateAsync("kjv-gpt", new GenerateRequest("And God said", 25, Temperature: 0.7f, Seed: 3), cancellationToken: timeout.Token))
+        {
+            events.Add(item);
+        }
+
+        Assert.Equal(26, events.Count);
+        Assert.All(events[..25], e => Assert.Equal(GenerationEventKind.Token, e.Kind));
+        Assert.Equal(Enumerable.Range(0, 25), events[..25].Select(e => e.Index));
+        var done = events[^1];
+        Assert.Equal(GenerationEventKind.Done, done.Kind);
+        Assert.Equal("length", done.FinishReason);
+        Assert.Equal((12, 25), (done.PromptTokens, done.CompletionTokens));
+    }
+
+    [Fact]
+    public async Task GenerateAsync_StoppingEarly_EndsTheSequence_AndAnUnknownCharacterThrows()
+    {
+        using var timeout = new CancellationTokenSource(CallTimeout);
+        var taken = 0;
+        await foreach (var item in Grid.GenerateAsync("kjv-gpt", new GenerateRequest("In the beginning", 200), cancellationToken: timeout.Token))
+        {
+            Assert.Equal(GenerationEventKind.Token, item.Kind);
+            if (++taken == 3)
+            {
+                break;
+            }
+        }
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(async () =>
+        {
+            await foreach (var _ in Grid.GenerateAsync("kjv-gpt", new GenerateRequest("Psalm 23", 5), cancellationToken: timeout.Token))
+            {
+            }
+        });
+        Assert.Contains("'prompt' holds '2'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EmbedAsync_ReturnsOneUnitLengthEmbeddingPerText()
+    {
+        using var timeout = new CancellationTokenSource(CallTimeout);
+
+        var result = await Grid.EmbedAsync("kjv-embed", ["In the beginning", "The LORD is my shepherd", "Jesus wept."], cancellationToken: timeout.Token);
+
+        Assert.True(result.Status == InferenceStatus.Ok, $"status {result.Status}: {result.Error}");
+        Assert.Equal(128, result.Dimensions);
+        Assert.Equal(3, result.Embeddings!.Count);
+        Assert.All(result.Embeddings, e => Assert.InRange(Math.Sqrt(e.Sum(v => (double)v * v)), 0.999, 1.001));
     }
 
     [Fact]

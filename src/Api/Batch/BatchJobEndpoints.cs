@@ -1,5 +1,7 @@
 using Orleans;
+using System.Security.Cryptography;
 using OrleansInference.Api.Http;
+using OrleansInference.Api.Security;
 using OrleansInference.Contracts.BatchJobs;
 
 namespace OrleansInference.Api.Batch;
@@ -7,6 +9,7 @@ namespace OrleansInference.Api.Batch;
 /// <summary>
 /// Batch inference jobs: <c>POST /api/v1/batch</c> (202 + Location), <c>GET /api/v1/batch/{id}</c> (progress),
 /// <c>GET /api/v1/batch/{id}/output</c> and <c>/errors</c> (the files, once the job succeeded), <c>DELETE /api/v1/batch/{id}</c> (cancel).
+/// A job belongs to the API key that submitted it: another key without the admin role gets 404 for it, as if it did not exist.
 /// </summary>
 internal static class BatchJobEndpoints
 {
@@ -21,9 +24,9 @@ internal static class BatchJobEndpoints
     {
         app.MapPost("/api/v1/batch", SubmitAsync).WithMetadata(RequestBodyLimitMetadata.Own).WithName("SubmitBatchJob").WithSummary("Submit a batch inference job over a file or uploaded records.");
         app.MapGet("/api/v1/batch/{id}", GetAsync).WithName("GetBatchJob").WithSummary("A batch job's state and progress.");
-        app.MapGet("/api/v1/batch/{id}/output", (string id, IGrainFactory grains, CancellationToken ct) => DownloadAsync(id, grains, errors: false, ct))
+        app.MapGet("/api/v1/batch/{id}/output", (string id, HttpContext context, IGrainFactory grains) => DownloadAsync(id, context, grains, errors: false))
             .WithName("GetBatchJobOutput").WithSummary("Download a succeeded job's output file.");
-        app.MapGet("/api/v1/batch/{id}/errors", (string id, IGrainFactory grains, CancellationToken ct) => DownloadAsync(id, grains, errors: true, ct))
+        app.MapGet("/api/v1/batch/{id}/errors", (string id, HttpContext context, IGrainFactory grains) => DownloadAsync(id, context, grains, errors: true))
             .WithName("GetBatchJobErrors").WithSummary("Download a finished job's rejected rows with their reasons.");
         app.MapDelete("/api/v1/batch/{id}", CancelAsync).WithName("CancelBatchJob").WithSummary("Cancel a queued or running batch job.");
         return app;
@@ -34,7 +37,12 @@ internal static class BatchJobEndpoints
         var cancellationToken = context.RequestAborted;
         using var body = await RequestBodyReader.ReadAsync(context.Request, MaxSubmissionBytes, cancellationToken);
         var key = context.Request.Headers["Idempotency-Key"].ToString();
-        var submission = BatchSubmitRequestReader.Read(body.Memory, string.IsNullOrEmpty(key) ? null : key);
+        var caller = ApiCaller.Of(context);
+        var submission = BatchSubmitRequestReader.Read(body.Memory, string.IsNullOrEmpty(key) ? null : key) with
+        {
+            Owner = caller.KeyName,
+            BodyHash = Convert.ToHexStringLower(SHA256.HashData(body.Memory.Span)),
+        };
         var result = await grains.GetGrain<IBatchSubmissionGrain>(0).SubmitAsync(submission, cancellationToken);
         switch (result.Error)
         {
@@ -42,6 +50,8 @@ internal static class BatchJobEndpoints
                 return Problems.BadRequest(result.Message!);
             case BatchJobSubmitError.NotFound:
                 return Problems.NotFound(result.Message!);
+            case BatchJobSubmitError.Conflict:
+                return Problems.Conflict(result.Message!);
         }
 
         var job = result.Job!;
@@ -57,7 +67,7 @@ internal static class BatchJobEndpoints
 
     private static async Task<IResult> GetAsync(string id, HttpContext context, IGrainFactory grains)
     {
-        if (await FindAsync(id, grains, context.RequestAborted) is not { } job)
+        if (await FindAsync(id, context, grains) is not { } job)
         {
             return UnknownJob(id);
         }
@@ -70,19 +80,15 @@ internal static class BatchJobEndpoints
         return Results.Json(BatchJobView.From(job));
     }
 
-    private static async Task<IResult> CancelAsync(string id, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<IResult> CancelAsync(string id, HttpContext context, IGrainFactory grains)
     {
-        if (!IsJobId(id))
+        var cancellationToken = context.RequestAborted;
+        if (await FindAsync(id, context, grains) is not { } before)
         {
             return UnknownJob(id);
         }
 
         var grain = grains.GetGrain<IBatchJobGrain>(id);
-        var before = await grain.GetStatusAsync(cancellationToken);
-        if (before is null)
-        {
-            return UnknownJob(id);
-        }
 
         if (before.IsFinal)
         {
@@ -93,9 +99,9 @@ internal static class BatchJobEndpoints
         return Results.Json(BatchJobView.From(after!));
     }
 
-    private static async Task<IResult> DownloadAsync(string id, IGrainFactory grains, bool errors, CancellationToken cancellationToken)
+    private static async Task<IResult> DownloadAsync(string id, HttpContext context, IGrainFactory grains, bool errors)
     {
-        if (await FindAsync(id, grains, cancellationToken) is not { } job)
+        if (await FindAsync(id, context, grains) is not { } job)
         {
             return UnknownJob(id);
         }
@@ -111,8 +117,11 @@ internal static class BatchJobEndpoints
         return Results.File(path, contentType, fileDownloadName: $"{id}{(errors ? ".errors" : string.Empty)}{BatchJobStates.FileExtension(job.Format)}", enableRangeProcessing: true);
     }
 
-    private static async Task<BatchJobStatus?> FindAsync(string id, IGrainFactory grains, CancellationToken cancellationToken) =>
-        IsJobId(id) ? await grains.GetGrain<IBatchJobGrain>(id).GetStatusAsync(cancellationToken) : null;
+    // Another key's job is answered exactly as a job that does not exist, so job ids cannot be probed.
+    private static async Task<BatchJobStatus?> FindAsync(string id, HttpContext context, IGrainFactory grains) =>
+        IsJobId(id) && await grains.GetGrain<IBatchJobGrain>(id).GetStatusAsync(context.RequestAborted) is { } job && ApiCaller.Of(context).MaySee(job.Owner)
+            ? job
+            : null;
 
     private static bool IsJobId(string id) => id.Length == 32 && id.AsSpan().IndexOfAnyExcept(HexDigits) < 0;
 

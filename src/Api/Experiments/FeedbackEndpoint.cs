@@ -8,8 +8,10 @@ using OrleansInference.Grid.Experiments;
 namespace OrleansInference.Api.Experiments;
 
 /// <summary>
-/// <c>POST /api/v1/feedback {prediction_id, label | reward}</c>: joins ground truth to a logged prediction and its
-/// variant. A label is the class name or index; it is correct when it matches the predicted label or class.
+/// <c>POST /api/v1/feedback {prediction_id, label | reward}</c>: joins ground truth to a logged prediction (every
+/// prediction of <c>/api/v1/predict</c> is logged) and, when an experiment routed it, records it for its variant. A label
+/// is the class name or index; it is correct when it matches the predicted label or class. Each prediction takes
+/// feedback once: a second feedback for the same prediction id is 409 and changes nothing.
 /// </summary>
 internal static class FeedbackEndpoint
 {
@@ -49,14 +51,33 @@ internal static class FeedbackEndpoint
 
         if (!log.TryGet(predictionId, out var prediction))
         {
-            return Problems.NotFound($"Prediction '{predictionId}' is not in the prediction log: only predictions an experiment routed are logged, and the oldest are evicted.");
+            return Problems.NotFound($"Prediction '{predictionId}' is not in the prediction log: it was not answered by this server's /api/v1/predict, or it was evicted (Experiments:PredictionLogCapacity keeps the newest).");
+        }
+
+        if (!log.TryClaimFeedback(predictionId))
+        {
+            return Problems.Conflict($"Prediction '{predictionId}' already has feedback; each prediction takes feedback once.");
         }
 
         bool? correct = label is { } value ? Matches(value, prediction) : null;
-        await grains.GetGrain<IExperimentGrain>(prediction.Experiment).RecordFeedbackAsync(new VariantFeedback(prediction.Variant, correct, body.Reward), cancellationToken);
+        if (prediction.Experiment is not null)
+        {
+            try
+            {
+                await grains.GetGrain<IExperimentGrain>(prediction.Experiment).RecordFeedbackAsync(new VariantFeedback(prediction.Variant!, correct, body.Reward), cancellationToken);
+            }
+            catch
+            {
+                log.ReleaseFeedback(predictionId);
+                throw;
+            }
+        }
+
         return ExperimentJson.Ok(new
         {
             prediction_id = predictionId,
+            model = prediction.Model,
+            model_version = prediction.Version,
             experiment = prediction.Experiment,
             variant = prediction.Variant,
             correct,

@@ -40,12 +40,14 @@ internal sealed partial class ApiExceptionHandler : IExceptionHandler
             OrleansInference.Contracts.Models.ModelOperationException => (StatusCodes.Status409Conflict, "Conflict"),
             ModelRepositoryException => (StatusCodes.Status400BadRequest, "Invalid model"),
             ArgumentException => (StatusCodes.Status400BadRequest, "Invalid argument"),
+            _ when GridUnavailable(exception) => (StatusCodes.Status503ServiceUnavailable, "Grid unavailable"),
             _ => (StatusCodes.Status500InternalServerError, "Internal error"),
         };
 
         var detail = exception switch
         {
             _ when status == StatusCodes.Status500InternalServerError => "The server failed to process the request; the error is logged with the trace id.",
+            _ when status == StatusCodes.Status503ServiceUnavailable => $"The grid could not answer now (a silo left or the cluster is reconfiguring); retry shortly. {exception.Message}",
             BadHttpRequestException when status == StatusCodes.Status413PayloadTooLarge => RequestBodyLimitMiddleware.TooLargeDetail(httpContext),
             System.Text.Json.JsonException json => JsonDetail(json),
             InvalidDataException data => $"The body is malformed or does not decode as its Content-Encoding says: {data.Message}",
@@ -58,6 +60,11 @@ internal sealed partial class ApiExceptionHandler : IExceptionHandler
         }
 
         httpContext.Response.StatusCode = status;
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            httpContext.Response.Headers.RetryAfter = "1";
+        }
+
         if (httpContext.Request.Path.StartsWithSegments("/v2"))
         {
             await V2Errors.WriteAsync(httpContext.Response, status, detail, cancellationToken);
@@ -71,6 +78,17 @@ internal sealed partial class ApiExceptionHandler : IExceptionHandler
             ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
         });
     }
+
+    /// <summary>
+    /// Failures of the cluster rather than the request: a silo that died or left mid-call, a gateway connection that
+    /// broke, a call the runtime rejected or timed out. The client may retry at once, so they answer 503 + Retry-After.
+    /// </summary>
+    private static bool GridUnavailable(Exception exception) => exception is
+        Orleans.Runtime.SiloUnavailableException or
+        Orleans.Runtime.OrleansMessageRejectionException or
+        Orleans.Runtime.Messaging.ConnectionFailedException or
+        Orleans.Runtime.GatewayTooBusyException or
+        TimeoutException;
 
     private static string JsonDetail(System.Text.Json.JsonException exception)
     {

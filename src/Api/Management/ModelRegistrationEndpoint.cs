@@ -102,6 +102,15 @@ internal static class ModelRegistrationEndpoint
             throw new ModelRepositoryException($"Folder '{path}' in the model repository needs {ModelRepository.ModelFileName} and {ModelRepository.ConfigFileName}.");
         }
 
+        // Symbolic links that lead outside the repository and hard links are refused before anything is read.
+        foreach (var (file, shown) in new[] { (configPath, $"{path}/{ModelRepository.ConfigFileName}"), (modelPath, $"{path}/{ModelRepository.ModelFileName}") })
+        {
+            if (ContainedPath.RefuseFile(repository.RootPath, file, shown, "ModelRepository:RootPath") is { } refused)
+            {
+                throw new ModelRepositoryException(refused);
+            }
+        }
+
         var config = ModelRepository.ParseConfig(await File.ReadAllBytesAsync(configPath, cancellationToken), $"{path}/{ModelRepository.ConfigFileName}");
         if (config.Name != name)
         {

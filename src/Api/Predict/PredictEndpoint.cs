@@ -22,7 +22,8 @@ internal sealed class PredictEndpoint(
     ModelCatalog catalog,
     IOptions<ApiOptions> options,
     TimeProvider time,
-    ExperimentRouter experiments)
+    ExperimentRouter experiments,
+    PredictionLog log)
 {
     private readonly PredictionIdGenerator _ids = new(time);
     private readonly ObjectPool<JsonResponseBuffer> _responses = JsonResponseBuffer.CreatePool();
@@ -122,7 +123,7 @@ internal sealed class PredictEndpoint(
         var response = _responses.Get();
         try
         {
-            PredictResponseWriter.Write(response.Writer, _ids, result, singleRow, latencyMs, experiment);
+            PredictResponseWriter.Write(response.Writer, _ids, log, result, singleRow, latencyMs, experiment);
             response.Writer.Flush();
             context.Response.ContentLength = response.Buffer.WrittenCount;
             context.Response.BodyWriter.Write(response.Buffer.WrittenMemory.Span);

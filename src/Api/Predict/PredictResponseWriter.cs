@@ -8,16 +8,17 @@ namespace OrleansInference.Api.Predict;
 /// Writes predict responses: one object for a single-row request, otherwise
 /// <c>{"model", "model_version", "predictions": [...]}</c>. Each row carries
 /// <c>prediction_id, prediction, label, confidence, latency_ms, model_version</c>,
-/// plus <c>experiment, variant</c> when an experiment routed the request.
+/// plus <c>experiment, variant</c> when an experiment routed the request. Every row is logged in the
+/// <see cref="PredictionLog"/> for feedback.
 /// </summary>
 internal static class PredictResponseWriter
 {
-    public static void Write(Utf8JsonWriter writer, PredictionIdGenerator ids, PredictResult result, bool singleRow, double latencyMs, ExperimentRequest? experiment = null)
+    public static void Write(Utf8JsonWriter writer, PredictionIdGenerator ids, PredictionLog log, PredictResult result, bool singleRow, double latencyMs, ExperimentRequest? experiment = null)
     {
         var rows = result.Rows ?? [];
         if (singleRow && rows.Count == 1)
         {
-            WriteRow(writer, ids, result, rows[0], latencyMs, experiment);
+            WriteRow(writer, ids, log, result, rows[0], latencyMs, experiment);
             return;
         }
 
@@ -28,14 +29,14 @@ internal static class PredictResponseWriter
         writer.WriteStartArray("predictions"u8);
         foreach (var row in rows)
         {
-            WriteRow(writer, ids, result, row, latencyMs, experiment);
+            WriteRow(writer, ids, log, result, row, latencyMs, experiment);
         }
 
         writer.WriteEndArray();
         writer.WriteEndObject();
     }
 
-    private static void WriteRow(Utf8JsonWriter writer, PredictionIdGenerator ids, PredictResult result, RowPrediction row, double latencyMs, ExperimentRequest? experiment)
+    private static void WriteRow(Utf8JsonWriter writer, PredictionIdGenerator ids, PredictionLog log, PredictResult result, RowPrediction row, double latencyMs, ExperimentRequest? experiment)
     {
         writer.WriteStartObject();
         var predictionId = ids.NewId();
@@ -78,7 +79,14 @@ internal static class PredictResponseWriter
             writer.WriteBoolean("cached"u8, true);
         }
 
-        experiment?.WriteRowFields(writer, predictionId, row);
+        if (experiment is not null)
+        {
+            experiment.WriteRowFields(writer, predictionId, row, result.ModelVersion);
+        }
+        else
+        {
+            log.Add(predictionId, new LoggedPrediction(null, null, row.Prediction, row.Label, result.ModelName, result.ModelVersion));
+        }
         writer.WriteEndObject();
     }
 }

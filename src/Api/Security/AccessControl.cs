@@ -11,6 +11,9 @@ internal sealed partial class AccessControl(ApiKeyRegistry keys, IOptions<AuthOp
     /// <summary>The <see cref="HttpContext.Items"/> key holding the authenticated key's name.</summary>
     public const string KeyNameItem = "orleans-inference.api-key";
 
+    /// <summary>The <see cref="HttpContext.Items"/> key holding whether the authenticated key has the admin role.</summary>
+    public const string KeyIsAdminItem = "orleans-inference.api-key-admin";
+
     /// <summary>Null when the request may go on (the key's name is then in <see cref="KeyNameItem"/>); otherwise why not.</summary>
     /// <param name="context">The request.</param>
     /// <param name="browserReachable">
@@ -66,6 +69,7 @@ internal sealed partial class AccessControl(ApiKeyRegistry keys, IOptions<AuthOp
         }
 
         context.Items[KeyNameItem] = key.Name;
+        context.Items[KeyIsAdminItem] = key.IsAdmin;
         return null;
     }
 

@@ -11,7 +11,9 @@ namespace OrleansInference.Contracts.BatchJobs;
 /// <param name="Format"><c>csv</c> or <c>jsonl</c>; null to infer it from the input file's extension (JSON Lines for inline records).</param>
 /// <param name="BatchSize">Rows per chunk; null for <c>BatchJobs:ChunkRows</c>.</param>
 /// <param name="CallbackUrl">Where to POST the completion webhook.</param>
-/// <param name="IdempotencyKey">A repeated submission with the same key returns the first job.</param>
+/// <param name="IdempotencyKey">A repeated submission with the same key, caller and body returns the first job.</param>
+/// <param name="Owner">The API key that submits the job; null when the server runs without API keys.</param>
+/// <param name="BodyHash">A hash of the request body, so a reused idempotency key with a different body is refused.</param>
 [GenerateSerializer]
 [Alias("oi.BatchJobSubmission")]
 public sealed record BatchJobSubmission(
@@ -23,4 +25,6 @@ public sealed record BatchJobSubmission(
     [property: Id(5)] string? Format,
     [property: Id(6)] int? BatchSize,
     [property: Id(7)] string? CallbackUrl,
-    [property: Id(8)] string? IdempotencyKey);
+    [property: Id(8)] string? IdempotencyKey,
+    [property: Id(9)] string? Owner = null,
+    [property: Id(10)] string? BodyHash = null);

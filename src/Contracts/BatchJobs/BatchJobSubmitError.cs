@@ -15,4 +15,7 @@ public enum BatchJobSubmitError
 
     /// <summary>The model or version does not exist: 404.</summary>
     NotFound,
+
+    /// <summary>The request collides with an existing job (idempotency key reused with another body, output already taken): 409.</summary>
+    Conflict,
 }

@@ -16,4 +16,6 @@ public sealed record BatchJobSubmitResult(
     public static BatchJobSubmitResult Invalid(string message) => new(null, false, BatchJobSubmitError.InvalidRequest, message);
 
     public static BatchJobSubmitResult NotFound(string message) => new(null, false, BatchJobSubmitError.NotFound, message);
+
+    public static BatchJobSubmitResult Conflict(string message) => new(null, false, BatchJobSubmitError.Conflict, message);
 }

@@ -1,3 +1,4 @@
+using OrleansInference.Contracts.Generation;
 using OrleansInference.Contracts.Inference;
 
 namespace OrleansInference.Contracts.Models;
@@ -11,32 +12,69 @@ namespace OrleansInference.Contracts.Models;
 /// </summary>
 public sealed class GridCalls
 {
+    /// <summary>
+    /// How long a grain call on the request path may take before the caller gives up with a
+    /// <see cref="TimeoutException"/> (a 503 with Retry-After): well past a warm call, short of Orleans' 30 s response
+    /// timeout, which is what a call to a silo that just died would otherwise wait.
+    /// </summary>
+    public static readonly TimeSpan DefaultCallTimeout = TimeSpan.FromSeconds(5);
+
     private readonly IGrainFactory _grains;
     private readonly ILocalServingDirectory? _local;
+    private readonly TimeSpan _callTimeout;
 
     /// <param name="grains">The silo's or the cluster client's grain factory.</param>
     /// <param name="local">The silo's directory; null on a pure cluster client, or to send every call as a grain message.</param>
-    public GridCalls(IGrainFactory grains, ILocalServingDirectory? local)
+    /// <param name="callTimeout">The bound on one grain call; <see cref="DefaultCallTimeout"/> when null.</param>
+    public GridCalls(IGrainFactory grains, ILocalServingDirectory? local, TimeSpan? callTimeout = null)
     {
         _grains = grains;
         _local = local;
+        _callTimeout = callTimeout ?? DefaultCallTimeout;
     }
 
     /// <summary>Picks the version of <paramref name="model"/> for one request.</summary>
     public ValueTask<VersionRoute> ResolveAsync(string model, string? requestedVersion, string? userId, CancellationToken cancellationToken) =>
         _local is not null && _local.TryGetRouter(model, out var router)
             ? router.ResolveAsync(requestedVersion, userId, cancellationToken)
-            : _grains.GetGrain<IModelGrain>(model).ResolveAsync(requestedVersion, userId, cancellationToken);
+            : BoundedAsync(ct => _grains.GetGrain<IModelGrain>(model).ResolveAsync(requestedVersion, userId, ct), cancellationToken);
 
     /// <summary>Predicts on version <paramref name="versionKey"/>; <paramref name="request"/> may hold pooled rows.</summary>
     public ValueTask<PredictResult> PredictAsync(string versionKey, PredictRequest request, CancellationToken cancellationToken) =>
         _local is not null && _local.TryGetVersion(versionKey, out var version)
             ? version.PredictAsync(request, cancellationToken)
-            : _grains.GetGrain<IModelVersionGrain>(versionKey).PredictAsync(request with { Features = request.Features.ToArray() }, cancellationToken);
+            : BoundedAsync(ct => _grains.GetGrain<IModelVersionGrain>(versionKey).PredictAsync(request with { Features = request.Features.ToArray() }, ct), cancellationToken);
 
     /// <summary>Runs version <paramref name="versionKey"/> on raw tensors; <paramref name="request"/>'s tensors may hold pooled data.</summary>
     public ValueTask<InferenceResult> InferAsync(string versionKey, InferenceRequest request, CancellationToken cancellationToken) =>
         _local is not null && _local.TryGetVersion(versionKey, out var version)
             ? version.InferAsync(request, cancellationToken)
-            : _grains.GetGrain<IModelVersionGrain>(versionKey).InferAsync(request with { Inputs = [.. request.Inputs.Select(static t => t.ToOwned())] }, cancellationToken);
+            : BoundedAsync(ct => _grains.GetGrain<IModelVersionGrain>(versionKey).InferAsync(request with { Inputs = [.. request.Inputs.Select(static t => t.ToOwned())] }, ct), cancellationToken);
+
+    /// <summary>Generates text on version <paramref name="versionKey"/>; the events arrive as the version produces them.</summary>
+    public IAsyncEnumerable<GenerationEvent> GenerateAsync(string versionKey, GenerateRequest request, CancellationToken cancellationToken) =>
+        _local is not null && _local.TryGetVersion(versionKey, out var version)
+            ? version.GenerateAsync(request, cancellationToken)
+            : _grains.GetGrain<IModelVersionGrain>(versionKey).GenerateAsync(request, cancellationToken);
+
+    /// <summary>Embeds texts on version <paramref name="versionKey"/>.</summary>
+    public ValueTask<EmbedResult> EmbedAsync(string versionKey, EmbedRequest request, CancellationToken cancellationToken) =>
+        _local is not null && _local.TryGetVersion(versionKey, out var version)
+            ? version.EmbedAsync(request, cancellationToken)
+            : _grains.GetGrain<IModelVersionGrain>(versionKey).EmbedAsync(request, cancellationToken);
+
+    /// <summary>Runs a grain call under <see cref="DefaultCallTimeout"/> (or the configured bound); its expiry is a <see cref="TimeoutException"/>.</summary>
+    private async ValueTask<T> BoundedAsync<T>(Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken)
+    {
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bound.CancelAfter(_callTimeout);
+        try
+        {
+            return await call(bound.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The grid did not answer within {_callTimeout.TotalSeconds:0.#} s (a silo may have left the cluster); retry shortly.");
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using OrleansInference.Contracts.Generation;
 using OrleansInference.Contracts.Inference;
 
 namespace OrleansInference.Contracts.Models;
@@ -14,4 +15,10 @@ public interface ILocalModelVersion
 
     /// <summary>Same as <see cref="IModelVersionGrain.PredictAsync"/>.</summary>
     ValueTask<PredictResult> PredictAsync(PredictRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Same as <see cref="IModelVersionGrain.GenerateAsync"/>.</summary>
+    IAsyncEnumerable<GenerationEvent> GenerateAsync(GenerateRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Same as <see cref="IModelVersionGrain.EmbedAsync"/>.</summary>
+    ValueTask<EmbedResult> EmbedAsync(EmbedRequest request, CancellationToken cancellationToken);
 }

@@ -1,5 +1,6 @@
 using Orleans;
 using Orleans.Concurrency;
+using OrleansInference.Contracts.Generation;
 using OrleansInference.Contracts.Inference;
 
 namespace OrleansInference.Contracts.Models;
@@ -20,6 +21,20 @@ public interface IModelVersionGrain : IGrainWithStringKey
     [AlwaysInterleave]
     [Alias("PredictAsync")]
     ValueTask<PredictResult> PredictAsync(PredictRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Generates text on a generative version: the stream's events are its tokens, then one Done event; or one Error
+    /// event (queue full, invalid request, unavailable). The sequence joins the version's running batch at its next
+    /// step and leaves it when it finishes or the caller stops reading (cancellation frees its slot at once).
+    /// </summary>
+    [AlwaysInterleave]
+    [Alias("GenerateAsync")]
+    IAsyncEnumerable<GenerationEvent> GenerateAsync(GenerateRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Embeds texts on an embedding version, batched with other requests by the version's dynamic batcher.</summary>
+    [AlwaysInterleave]
+    [Alias("EmbedAsync")]
+    ValueTask<EmbedResult> EmbedAsync(EmbedRequest request, CancellationToken cancellationToken);
 
     /// <summary>The version's state; does not load it.</summary>
     [AlwaysInterleave]

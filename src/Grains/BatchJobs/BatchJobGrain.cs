@@ -275,6 +275,6 @@ public sealed partial class BatchJobGrain : Grain, IBatchJobGrain, IRemindable
         return new BatchJobStatus(
             r.Id, r.Model, r.Version, r.State, r.OutputFormat, r.RowsTotal, done, Interlocked.Read(ref _errors), r.ChunksTotal,
             Volatile.Read(ref _chunksDone), rate, eta, r.CreatedAt, r.StartedAt, r.FinishedAt, r.Error,
-            succeeded ? r.OutputPath : null, errorsPath);
+            succeeded ? r.OutputPath : null, errorsPath, r.Owner);
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using OrleansInference.Grid.Repository;
 
 namespace OrleansInference.Grains.BatchJobs;
 
@@ -70,7 +71,7 @@ public sealed class BatchJobPaths
         }
 
         var full = Path.GetFullPath(Path.IsPathRooted(raw) ? raw : Path.Combine(root, raw));
-        if (!IsInside(root, full) || EscapesThroughLink(root, full))
+        if (!ContainedPath.IsInside(root, full) || ContainedPath.EscapesThroughLink(root, full))
         {
             error = $"'{uri}' resolves outside the {key} folder; batch jobs read and write only inside it.";
             return false;
@@ -80,35 +81,6 @@ public sealed class BatchJobPaths
         error = string.Empty;
         return true;
     }
-
-    /// <summary>True when a folder or file on the way from <paramref name="root"/> to <paramref name="full"/> is a link leading outside the root.</summary>
-    private static bool EscapesThroughLink(string root, string full)
-    {
-        var current = root;
-        foreach (var part in full[(root.Length + 1)..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
-        {
-            current = Path.Combine(current, part);
-            FileSystemInfo info = Directory.Exists(current) ? new DirectoryInfo(current) : new FileInfo(current);
-            if (!info.Exists && info.LinkTarget is null)
-            {
-                return false;
-            }
-
-            if (info.LinkTarget is not null)
-            {
-                var target = info.ResolveLinkTarget(returnFinalTarget: true);
-                if (target is null || !IsInside(root, Path.GetFullPath(target.FullName)))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
-
-    private static bool IsInside(string root, string full) =>
-        full.StartsWith(root.EndsWith(Path.DirectorySeparatorChar) ? root : root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 
     private static string Resolve(string path, string contentRoot) =>
         Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(contentRoot, path)).TrimEnd(Path.DirectorySeparatorChar);

@@ -26,7 +26,9 @@ public sealed partial class BatchJobStore
             rows_total INTEGER,
             chunks_total INTEGER,
             error TEXT,
-            webhook TEXT NOT NULL);
+            webhook TEXT NOT NULL,
+            owner TEXT,
+            body_hash TEXT);
         CREATE TABLE IF NOT EXISTS chunks (
             job_id TEXT NOT NULL,
             chunk_index INTEGER NOT NULL,
@@ -57,6 +59,7 @@ public sealed partial class BatchJobStore
                         await using var command = connection.CreateCommand();
                         command.CommandText = Schema;
                         await command.ExecuteNonQueryAsync(cancellationToken);
+                        await MigrateAsync(connection, cancellationToken);
                         _initialized = true;
                     }
                 }
@@ -72,6 +75,34 @@ public sealed partial class BatchJobStore
         {
             await connection.DisposeAsync();
             throw;
+        }
+    }
+
+    // Databases written before jobs had owners gain the columns; the unique output index is created where existing
+    // jobs allow it (older databases may hold two jobs with one output; the submitter's check still refuses new ones).
+    private static async Task MigrateAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        foreach (var column in new[] { "owner", "body_hash" })
+        {
+            await using var probe = connection.CreateCommand();
+            probe.CommandText = "SELECT COUNT(*) FROM pragma_table_info('jobs') WHERE name = $name";
+            probe.Parameters.AddWithValue("$name", column);
+            if (Convert.ToInt64(await probe.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            {
+                await using var alter = connection.CreateCommand();
+                alter.CommandText = $"ALTER TABLE jobs ADD COLUMN {column} TEXT";
+                await alter.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        try
+        {
+            await using var index = connection.CreateCommand();
+            index.CommandText = "CREATE UNIQUE INDEX IF NOT EXISTS jobs_output_path ON jobs (output_path)";
+            await index.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
+        {
         }
     }
 
@@ -116,5 +147,7 @@ public sealed partial class BatchJobStore
         r.IsDBNull(14) ? null : r.GetInt64(14),
         r.IsDBNull(15) ? null : r.GetInt32(15),
         r.IsDBNull(16) ? null : r.GetString(16),
-        Enum.Parse<WebhookState>(r.GetString(17)));
+        Enum.Parse<WebhookState>(r.GetString(17)),
+        r.IsDBNull(18) ? null : r.GetString(18),
+        r.IsDBNull(19) ? null : r.GetString(19));
 }

@@ -12,7 +12,7 @@ public sealed partial class BatchJobStore
 {
     private const string Columns =
         "id, idempotency_key, model, version, input_path, input_format, output_format, output_path, chunk_rows, callback_url, " +
-        "state, created_at, started_at, finished_at, rows_total, chunks_total, error, webhook";
+        "state, created_at, started_at, finished_at, rows_total, chunks_total, error, webhook, owner, body_hash";
 
     private readonly string _connectionString;
     private readonly SemaphoreSlim _schemaGate = new(1, 1);
@@ -25,11 +25,12 @@ public sealed partial class BatchJobStore
     }
 
     /// <summary>Inserts a job; with an idempotency key already used, returns the existing job instead (<c>Created</c> false).</summary>
+    /// <exception cref="BatchOutputTakenException">Another job writes the same output file (a concurrent submission won).</exception>
     public async Task<(BatchJobRecord Record, bool Created)> CreateAsync(BatchJobRecord job, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"INSERT INTO jobs ({Columns}) VALUES ($id, $key, $model, $version, $input, $inFormat, $outFormat, $output, $chunkRows, $callback, $state, $created, NULL, NULL, NULL, NULL, NULL, $webhook) ON CONFLICT(idempotency_key) DO NOTHING";
+        command.CommandText = $"INSERT INTO jobs ({Columns}) VALUES ($id, $key, $model, $version, $input, $inFormat, $outFormat, $output, $chunkRows, $callback, $state, $created, NULL, NULL, NULL, NULL, NULL, $webhook, $owner, $bodyHash) ON CONFLICT(idempotency_key) DO NOTHING";
         command.Parameters.AddWithValue("$id", job.Id);
         command.Parameters.AddWithValue("$key", (object?)job.IdempotencyKey ?? DBNull.Value);
         command.Parameters.AddWithValue("$model", job.Model);
@@ -43,9 +44,18 @@ public sealed partial class BatchJobStore
         command.Parameters.AddWithValue("$state", job.State.ToString());
         command.Parameters.AddWithValue("$created", job.CreatedAt.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$webhook", job.Webhook.ToString());
-        if (await command.ExecuteNonQueryAsync(cancellationToken) == 1)
+        command.Parameters.AddWithValue("$owner", (object?)job.Owner ?? DBNull.Value);
+        command.Parameters.AddWithValue("$bodyHash", (object?)job.BodyHash ?? DBNull.Value);
+        try
         {
-            return (job, true);
+            if (await command.ExecuteNonQueryAsync(cancellationToken) == 1)
+            {
+                return (job, true);
+            }
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == 19 && ex.Message.Contains("output_path", StringComparison.Ordinal))
+        {
+            throw new BatchOutputTakenException(job.OutputPath, ex);
         }
 
         var existing = await FindByIdempotencyKeyAsync(job.IdempotencyKey!, cancellationToken);
@@ -59,6 +69,36 @@ public sealed partial class BatchJobStore
     /// <summary>The job submitted with an idempotency key, or null.</summary>
     public Task<BatchJobRecord?> FindByIdempotencyKeyAsync(string key, CancellationToken cancellationToken) =>
         QuerySingleAsync("idempotency_key = $p", key, cancellationToken);
+
+    /// <summary>
+    /// True when an existing job writes <paramref name="outputPath"/> or <paramref name="errorsPath"/>, as its output or
+    /// its rejected-rows file.
+    /// </summary>
+    public async Task<bool> IsOutputTakenAsync(string outputPath, string errorsPath, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT output_path, output_format FROM jobs WHERE output_path IN ($output, $errors) OR output_path LIKE $folder ESCAPE '\\'";
+        command.Parameters.AddWithValue("$output", outputPath);
+        command.Parameters.AddWithValue("$errors", errorsPath);
+        var folder = Path.GetDirectoryName(outputPath) ?? string.Empty;
+        command.Parameters.AddWithValue("$folder", EscapeLike(folder + Path.DirectorySeparatorChar) + "%");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var taken = reader.GetString(0);
+            var takenErrors = BatchJobFiles.ErrorsPathFor(taken, Enum.Parse<BatchJobFormat>(reader.GetString(1)));
+            if (taken == outputPath || taken == errorsPath || takenErrors == outputPath || takenErrors == errorsPath)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string EscapeLike(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
     /// <summary>Ids of jobs that are not final, or final with a webhook still to deliver, oldest first.</summary>
     public async Task<IReadOnlyList<string>> ListResumableAsync(CancellationToken cancellationToken)
@@ -115,3 +155,6 @@ public sealed partial class BatchJobStore
         return list;
     }
 }
+
+/// <summary>Another job already writes the output file a submission names.</summary>
+public sealed class BatchOutputTakenException(string path, Exception inner) : Exception($"Another batch job writes '{path}'.", inner);

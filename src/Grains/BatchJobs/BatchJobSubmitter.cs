@@ -21,16 +21,17 @@ public sealed class BatchJobSubmitter(
     /// <summary>Submits a job.</summary>
     public async Task<BatchJobSubmitResult> SubmitAsync(BatchJobSubmission request, CancellationToken cancellationToken)
     {
-        if (request.IdempotencyKey is { } key)
+        var scopedKey = ScopedIdempotencyKey(request);
+        if (scopedKey is not null)
         {
-            if (key.Length is 0 or > 200)
+            if (request.IdempotencyKey!.Length is 0 or > 200)
             {
                 return BatchJobSubmitResult.Invalid("The Idempotency-Key header must be 1 to 200 characters.");
             }
 
-            if (await store.FindByIdempotencyKeyAsync(key, cancellationToken) is { } existing)
+            if (await store.FindByIdempotencyKeyAsync(scopedKey, cancellationToken) is { } existing)
             {
-                return new BatchJobSubmitResult(await grains.GetGrain<IBatchJobGrain>(existing.Id).StartAsync(cancellationToken), Created: false);
+                return await ReplayAsync(existing, request, cancellationToken);
             }
         }
 
@@ -90,7 +91,14 @@ public sealed class BatchJobSubmitter(
         {
             if (!paths.TryResolveOutput(request.OutputUri, out outputPath, out var error))
             {
+                DeleteUpload(request, id);
                 return BatchJobSubmitResult.Invalid(error);
+            }
+
+            if (await OutputTakenAsync(request.OutputUri, outputPath, outputFormat, cancellationToken) is { } taken)
+            {
+                DeleteUpload(request, id);
+                return BatchJobSubmitResult.Conflict(taken);
             }
         }
         else
@@ -99,17 +107,89 @@ public sealed class BatchJobSubmitter(
         }
 
         var record = new BatchJobRecord(
-            id, request.IdempotencyKey, entry.Name, entry.Version, input.Path, input.Format, outputFormat, outputPath, chunkRows,
-            request.CallbackUrl, BatchJobState.Queued, time.GetUtcNow(), Webhook: request.CallbackUrl is null ? WebhookState.None : WebhookState.Pending);
-        var (job, created) = await store.CreateAsync(record, cancellationToken);
-        if (!created && request.InlineRecords is not null)
+            id, scopedKey, entry.Name, entry.Version, input.Path, input.Format, outputFormat, outputPath, chunkRows,
+            request.CallbackUrl, BatchJobState.Queued, time.GetUtcNow(), Webhook: request.CallbackUrl is null ? WebhookState.None : WebhookState.Pending,
+            Owner: request.Owner, BodyHash: request.BodyHash);
+        BatchJobRecord job;
+        bool created;
+        try
+        {
+            (job, created) = await store.CreateAsync(record, cancellationToken);
+        }
+        catch (BatchOutputTakenException)
+        {
+            DeleteUpload(request, id);
+
+            // A concurrent twin with the same idempotency key took the output first: that is a replay, not a conflict.
+            if (scopedKey is not null && await store.FindByIdempotencyKeyAsync(scopedKey, cancellationToken) is { } twin)
+            {
+                return await ReplayAsync(twin, request, cancellationToken);
+            }
+
+            return BatchJobSubmitResult.Conflict(OutputTakenMessage(request.OutputUri ?? outputPath));
+        }
+
+        if (!created)
         {
             // Lost a race on the idempotency key: the uploaded copy belongs to no job.
-            Directory.Delete(paths.WorkDirectory(id), recursive: true);
+            DeleteUpload(request, id);
+            return await ReplayAsync(job, request, cancellationToken);
         }
 
         var status = await grains.GetGrain<IBatchJobGrain>(job.Id).StartAsync(cancellationToken);
         return new BatchJobSubmitResult(status, created);
+    }
+
+    /// <summary>
+    /// The idempotency key as stored: scoped to the caller, so one API key's key never finds another key's job. Null
+    /// without a key. A server without API keys has one caller, and stores the key as given.
+    /// </summary>
+    private static string? ScopedIdempotencyKey(BatchJobSubmission request) => request.IdempotencyKey switch
+    {
+        null => null,
+        var key when request.Owner is null => key,
+        var key => request.Owner + "\u001f" + key,
+    };
+
+    // A repeated key answers with the first job only when the body is the same one; another body is a client bug (409).
+    private async Task<BatchJobSubmitResult> ReplayAsync(BatchJobRecord existing, BatchJobSubmission request, CancellationToken cancellationToken)
+    {
+        if (existing.BodyHash is not null && request.BodyHash is not null && !string.Equals(existing.BodyHash, request.BodyHash, StringComparison.Ordinal))
+        {
+            return BatchJobSubmitResult.Conflict(
+                $"Idempotency-Key '{request.IdempotencyKey}' was already used for batch job '{existing.Id}' with a different request body; " +
+                "send the same body to get that job back, or use a new key for a new job.");
+        }
+
+        return new BatchJobSubmitResult(await grains.GetGrain<IBatchJobGrain>(existing.Id).StartAsync(cancellationToken), Created: false);
+    }
+
+    // One job's output can never overwrite another's: the output (and its rejected-rows file beside it) must be new.
+    private async Task<string?> OutputTakenAsync(string uri, string outputPath, BatchJobFormat format, CancellationToken cancellationToken)
+    {
+        var errorsPath = BatchJobFiles.ErrorsPathFor(outputPath, format);
+        if (Directory.Exists(outputPath))
+        {
+            return $"'output_uri' '{uri}' names a folder; name a file that does not exist yet.";
+        }
+
+        if (File.Exists(outputPath) || File.Exists(errorsPath) || await store.IsOutputTakenAsync(outputPath, errorsPath, cancellationToken))
+        {
+            return OutputTakenMessage(uri);
+        }
+
+        return null;
+    }
+
+    private static string OutputTakenMessage(string uri) =>
+        $"'output_uri' '{uri}' is already used by another batch job or exists under the output root; batch jobs never overwrite output. Name a new file.";
+
+    private void DeleteUpload(BatchJobSubmission request, string id)
+    {
+        if (request.InlineRecords is not null && Directory.Exists(paths.WorkDirectory(id)))
+        {
+            Directory.Delete(paths.WorkDirectory(id), recursive: true);
+        }
     }
 
     private async Task<(string Path, BatchJobFormat Format, string? Error)> ResolveInputAsync(
@@ -147,6 +227,11 @@ public sealed class BatchJobSubmitter(
         if (!File.Exists(inputPath))
         {
             return (string.Empty, default, $"Input '{request.InputUri}' does not exist under the data root.");
+        }
+
+        if (ContainedPath.RefuseFile(paths.DataRoot, inputPath, request.InputUri!, "BatchJobs:DataRoot") is { } linkError)
+        {
+            return (string.Empty, default, linkError);
         }
 
         var inputFormat = Path.GetExtension(inputPath).ToLowerInvariant() switch

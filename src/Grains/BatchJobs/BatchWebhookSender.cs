@@ -9,7 +9,10 @@ namespace OrleansInference.Grains.BatchJobs;
 /// <summary>
 /// Delivers completion webhooks: <c>POST</c> of a JSON body with <c>X-Signature-256: sha256=&lt;hex HMAC-SHA256 of the
 /// body keyed with BatchJobs:WebhookSecret&gt;</c>, retried on failure (connection errors, timeouts, 408, 429, 5xx) with
-/// exponential backoff. Connections go only to addresses <see cref="CallbackAddressPolicy"/> allows.
+/// exponential backoff. Connections go only to addresses <see cref="CallbackAddressPolicy"/> allows, checked on the
+/// address the socket actually connected to. Webhooks never go through a proxy (<c>HTTP_PROXY</c>/<c>HTTPS_PROXY</c> are
+/// ignored): through a proxy the connected address would be the proxy's, and the callback host's address could not be
+/// checked.
 /// </summary>
 public sealed partial class BatchWebhookSender : IDisposable
 {
@@ -26,6 +29,7 @@ public sealed partial class BatchWebhookSender : IDisposable
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
+            UseProxy = false,
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             ConnectCallback = async (context, ct) =>
             {
@@ -40,6 +44,11 @@ public sealed partial class BatchWebhookSender : IDisposable
                 try
                 {
                     await socket.ConnectAsync(allowed, context.DnsEndPoint.Port, ct);
+                    if (socket.RemoteEndPoint is not System.Net.IPEndPoint connected || !policy.IsAllowed(connected.Address))
+                    {
+                        throw new HttpRequestException($"Callback host '{context.DnsEndPoint.Host}' connected to a refused address ({socket.RemoteEndPoint}).");
+                    }
+
                     return new NetworkStream(socket, ownsSocket: true);
                 }
                 catch

@@ -57,32 +57,110 @@ public sealed class CallbackAddressPolicy(IOptions<BatchJobOptions> options)
     /// <summary>True when a connection to <paramref name="address"/> is allowed.</summary>
     public bool IsAllowed(IPAddress address) => _options.AllowPrivateCallbackAddresses || IsPublic(address);
 
-    /// <summary>True for globally routable unicast addresses.</summary>
+    /// <summary>
+    /// True for globally routable unicast addresses. IPv6 must be global unicast (2000::/3) outside the special ranges;
+    /// every IPv6 spelling that embeds an IPv4 address (mapped <c>::ffff:a.b.c.d</c>, translated <c>::ffff:0:a.b.c.d</c>,
+    /// compatible <c>::a.b.c.d</c>, NAT64 <c>64:ff9b::/96</c>, 6to4, Teredo) is refused outright or judged by its IPv4
+    /// address, so no spelling of 127.0.0.1 or 10.0.0.1 passes.
+    /// </summary>
     public static bool IsPublic(IPAddress address)
     {
-        if (address.IsIPv4MappedToIPv6)
+        if (address.AddressFamily == AddressFamily.InterNetwork)
         {
-            address = address.MapToIPv4();
+            return IsPublicV4(address.GetAddressBytes());
         }
 
-        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) || address.Equals(IPAddress.Broadcast))
+        if (address.AddressFamily != AddressFamily.InterNetworkV6)
         {
             return false;
         }
 
-        if (address.AddressFamily == AddressFamily.InterNetwork)
+        var b = address.GetAddressBytes();
+        if (IsZero(b, 0, 10) && b[10] == 0xFF && b[11] == 0xFF)
         {
-            var b = address.GetAddressBytes();
-            return !(b[0] == 0 || b[0] == 10 || b[0] == 127 || b[0] >= 224 ||
-                     (b[0] == 172 && b[1] >= 16 && b[1] <= 31) ||
-                     (b[0] == 192 && b[1] == 168) ||
-                     (b[0] == 169 && b[1] == 254) ||
-                     (b[0] == 100 && b[1] >= 64 && b[1] <= 127));
+            // ::ffff:0:0/96, IPv4-mapped.
+            return IsPublicV4(b.AsSpan(12, 4));
         }
 
-        var v6 = address.GetAddressBytes();
-        return !(address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || (v6[0] & 0xFE) == 0xFC);
+        // Everything else outside 2000::/3 (::/96 IPv4-compatible, ::ffff:0:0:0/96 translated, 64:ff9b::/96 and
+        // 64:ff9b:1::/48 NAT64, 100::/64 discard, fc00::/7 unique local, fe80::/10 link-local, fec0::/10 site-local,
+        // ff00::/8 multicast, ::, ::1) is not global unicast.
+        if ((b[0] & 0xE0) != 0x20)
+        {
+            return false;
+        }
+
+        foreach (var (prefix, bits) in RefusedV6)
+        {
+            if (InPrefix(b, prefix, bits))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
+
+    // Special-purpose IPv4 ranges (IANA registry and RFC 6890): this network, private, CGNAT, loopback, link-local,
+    // IETF protocol assignments, documentation, 6to4 relay, benchmarking, multicast, reserved and broadcast.
+    private static readonly (byte[] Prefix, int Bits)[] RefusedV4 =
+    [
+        ([0, 0, 0, 0], 8),
+        ([10, 0, 0, 0], 8),
+        ([100, 64, 0, 0], 10),
+        ([127, 0, 0, 0], 8),
+        ([169, 254, 0, 0], 16),
+        ([172, 16, 0, 0], 12),
+        ([192, 0, 0, 0], 24),
+        ([192, 0, 2, 0], 24),
+        ([192, 88, 99, 0], 24),
+        ([192, 168, 0, 0], 16),
+        ([198, 18, 0, 0], 15),
+        ([198, 51, 100, 0], 24),
+        ([203, 0, 113, 0], 24),
+        ([224, 0, 0, 0], 4),
+        ([240, 0, 0, 0], 4),
+    ];
+
+    // Special-purpose ranges inside 2000::/3: IETF protocol assignments (including Teredo 2001::/32 and ORCHID),
+    // documentation, 6to4 (embeds an IPv4 address) and the newer documentation prefix.
+    private static readonly (byte[] Prefix, int Bits)[] RefusedV6 =
+    [
+        ([0x20, 0x01, 0x00, 0x00], 23),
+        ([0x20, 0x01, 0x0d, 0xb8], 32),
+        ([0x20, 0x02], 16),
+        ([0x3f, 0xff], 20),
+    ];
+
+    private static bool IsPublicV4(ReadOnlySpan<byte> b)
+    {
+        foreach (var (prefix, bits) in RefusedV4)
+        {
+            if (InPrefix(b, prefix, bits))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool InPrefix(ReadOnlySpan<byte> address, byte[] prefix, int bits)
+    {
+        for (var i = 0; bits > 0; i++, bits -= 8)
+        {
+            var mask = bits >= 8 ? 0xFF : (byte)(0xFF << (8 - bits));
+            var want = i < prefix.Length ? prefix[i] : 0;
+            if ((address[i] & mask) != (want & mask))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsZero(byte[] bytes, int start, int count) => bytes.AsSpan(start, count).IndexOfAnyExcept((byte)0) < 0;
 
     private static bool Matches(string pattern, string host) =>
         pattern.StartsWith("*.", StringComparison.Ordinal)

@@ -6,6 +6,7 @@ using OrleansInference.Contracts.Models;
 using OrleansInference.Grains.Batching;
 using OrleansInference.Grid.Catalog;
 using OrleansInference.Grains.Execution;
+using OrleansInference.Grains.Generation;
 using OrleansInference.Grains.Registry;
 using OrleansInference.Grid.Repository;
 using OrleansInference.Grains.Telemetry;
@@ -30,12 +31,14 @@ public static class ModelServiceCollectionExtensions
         services.AddOptions<RegistryOptions>().Bind(configuration.GetSection(RegistryOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ModelGrainOptions>().Bind(configuration.GetSection(ModelGrainOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BatchFlushOptions>().Bind(configuration.GetSection(BatchFlushOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<GenerationOptions>().Bind(configuration.GetSection(GenerationOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<OnnxRunnerOptions>().Bind(configuration.GetSection(OnnxRunnerOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OnnxRunnerOptions>, OnnxRunnerOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<ServingMetrics>();
+        services.TryAddSingleton<GenerationMetrics>();
         services.TryAddSingleton<ModelRepository>();
         services.TryAddSingleton<IModelRegistry, SqliteModelRegistry>();
         // The catalog grain reads which experiments are active; experiments share the registry's database.

@@ -50,6 +50,12 @@ public sealed partial class ModelVersionGrain
             return new InferenceResult(InferenceStatus.Unavailable, model, version, Error: $"Model '{Key}' is not available: {_error}", RetryAfter: TimeSpan.FromSeconds(5));
         }
 
+        if (runtime.Generator is not null)
+        {
+            // Its session belongs to the continuous batcher's step loop.
+            return new InferenceResult(InferenceStatus.InvalidInput, model, version, Error: $"Model '{Key}' is generative; use POST /api/v1/generate or /v1/completions.");
+        }
+
         var error = InputValidator.Validate(Key, runtime.Runner.Inputs, request.Inputs, out var ordered, out var rows);
         if (error is not null)
         {

@@ -8,6 +8,7 @@ using OrleansInference.Grains.Batching;
 using OrleansInference.Grains.Caching;
 using OrleansInference.Grid.Catalog;
 using OrleansInference.Grains.Execution;
+using OrleansInference.Grains.Generation;
 using OrleansInference.Grains.Monitoring;
 using OrleansInference.Grid.Repository;
 using OrleansInference.Grains.Telemetry;
@@ -29,6 +30,8 @@ public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain, ILoca
     private readonly IModelRunnerFactory _runnerFactory;
     private readonly BatchFlushOptions _flush;
     private readonly ServingMetrics _metrics;
+    private readonly GenerationMetrics _generationMetrics;
+    private readonly GenerationOptions _generation;
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger<ModelVersionGrain> _logger;
@@ -41,8 +44,11 @@ public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain, ILoca
     private (string Model, string Version)? _keyParts;
     private string? _key;
 
-    public ModelVersionGrain(ModelCatalog catalog, LocalServingDirectory directory, IModelRunnerFactory runnerFactory, IOptions<BatchFlushOptions> flush, ServingMetrics metrics, TimeProvider time, ILoggerFactory loggerFactory)
+    public ModelVersionGrain(ModelCatalog catalog, LocalServingDirectory directory, IModelRunnerFactory runnerFactory, IOptions<BatchFlushOptions> flush, ServingMetrics metrics,
+        GenerationMetrics generationMetrics, IOptions<GenerationOptions> generation, TimeProvider time, ILoggerFactory loggerFactory)
     {
+        _generationMetrics = generationMetrics;
+        _generation = generation.Value;
         _catalog = catalog;
         _directory = directory;
         _runnerFactory = runnerFactory;
@@ -244,8 +250,28 @@ public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain, ILoca
             var cache = config.Cache is { TtlSeconds: > 0 } c ? new PredictionCache(TimeSpan.FromSeconds(c.TtlSeconds), c.MaxEntries, _time) : null;
             var profile = ReferenceProfile.TryLoad(entry.Descriptor.Directory);
             var drift = profile is null ? null : new DriftMonitor(profile, entry.Vectorizer.FeatureNames);
-            runtime = new ModelVersionRuntime(entry, runner, batcher, batchable, cache, drift);
-            await WarmUpAsync(runtime, cancellationToken);
+            var generator = config.Generation is { } g
+                ? new GenerationEngine(runner, g, TextTokenizer.Load(entry.Descriptor.Directory, g.Tokenizer), _generation, _generationMetrics,
+                    model, version, _loggerFactory.CreateLogger<GenerationEngine>())
+                : null;
+            if (generator is not null)
+            {
+                // Owned by the runtime from here on, so a failed warm-up stops its loop with the rest.
+                runtime = new ModelVersionRuntime(entry, runner, batcher, batchable, cache, drift, generator);
+            }
+
+            var embedder = config.Embedding is { } e
+                ? new TextEmbedder(e, TextTokenizer.Load(entry.Descriptor.Directory, e.Tokenizer), Key)
+                : null;
+            runtime ??= new ModelVersionRuntime(entry, runner, batcher, batchable, cache, drift, null, embedder);
+            if (generator is not null)
+            {
+                await generator.WarmUpAsync(cancellationToken);
+            }
+            else
+            {
+                await WarmUpAsync(runtime, cancellationToken);
+            }
             return runtime;
         }
         catch

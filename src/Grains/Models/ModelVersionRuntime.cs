@@ -3,6 +3,7 @@ using OrleansInference.Grains.Batching;
 using OrleansInference.Grains.Caching;
 using OrleansInference.Grid.Catalog;
 using OrleansInference.Grains.Execution;
+using OrleansInference.Grains.Generation;
 using OrleansInference.Grains.Monitoring;
 
 namespace OrleansInference.Grains.Models;
@@ -11,8 +12,11 @@ namespace OrleansInference.Grains.Models;
 internal sealed class ModelVersionRuntime : IAsyncDisposable
 {
     public ModelVersionRuntime(
-        CatalogEntry entry, IModelRunner runner, DynamicBatcher<BatchRequest, NamedTensor[]> batcher, bool batchable, PredictionCache? cache, DriftMonitor? drift)
+        CatalogEntry entry, IModelRunner runner, DynamicBatcher<BatchRequest, NamedTensor[]> batcher, bool batchable, PredictionCache? cache, DriftMonitor? drift,
+        GenerationEngine? generator = null, TextEmbedder? embedder = null)
     {
+        Generator = generator;
+        Embedder = embedder;
         Drift = drift;
         Cache = cache;
         Entry = entry;
@@ -38,6 +42,12 @@ internal sealed class ModelVersionRuntime : IAsyncDisposable
     /// <summary>Recent predict results, when the model's config enables caching.</summary>
     public PredictionCache? Cache { get; }
 
+    /// <summary>The continuous batcher of a generative version; null otherwise.</summary>
+    public GenerationEngine? Generator { get; }
+
+    /// <summary>The tokenizer and pooling of an embedding version; null otherwise.</summary>
+    public TextEmbedder? Embedder { get; }
+
     public string[] AllOutputs { get; }
 
     /// <summary>The one output predict reads (the postprocessor's), as a list made once rather than per request.</summary>
@@ -47,6 +57,11 @@ internal sealed class ModelVersionRuntime : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Batcher.DisposeAsync();
+        if (Generator is not null)
+        {
+            await Generator.DisposeAsync();
+        }
+
         Runner.Dispose();
     }
 }

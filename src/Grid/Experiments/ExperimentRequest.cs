@@ -71,13 +71,13 @@ public sealed class ExperimentRequest
     }
 
     /// <summary>Writes <c>experiment</c> and <c>variant</c> into a response row and logs the prediction for feedback.</summary>
-    public void WriteRowFields(Utf8JsonWriter writer, Guid predictionId, RowPrediction row)
+    public void WriteRowFields(Utf8JsonWriter writer, Guid predictionId, RowPrediction row, string version)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(row);
         writer.WriteString("experiment"u8, Assignment.Experiment);
         writer.WriteString("variant"u8, Assignment.Variant);
-        _log.Add(predictionId, new LoggedPrediction(Assignment.Experiment, Assignment.Variant, row.Prediction, row.Label));
+        _log.Add(predictionId, new LoggedPrediction(Assignment.Experiment, Assignment.Variant, row.Prediction, row.Label, _model, version));
     }
 
     private void OfferShadow(IReadOnlyList<RowPrediction>? rows)

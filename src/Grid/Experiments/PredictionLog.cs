@@ -4,13 +4,16 @@ using Microsoft.Extensions.Options;
 namespace OrleansInference.Grid.Experiments;
 
 /// <summary>
-/// A bounded in-memory log of predictions that experiments routed: prediction id to experiment, variant and predicted
-/// label, for joining feedback. At most <see cref="ExperimentOptions.PredictionLogCapacity"/> entries; oldest evicted.
+/// A bounded in-memory log of every prediction the predict endpoint answered: prediction id to model, version,
+/// predicted label and, when an experiment routed it, experiment and variant, for joining feedback. At most
+/// <see cref="ExperimentOptions.PredictionLogCapacity"/> entries; oldest evicted. Each prediction
+/// takes feedback once: <see cref="TryClaimFeedback"/> answers true for the first feedback only.
 /// </summary>
 public sealed class PredictionLog
 {
     private readonly ConcurrentDictionary<Guid, LoggedPrediction> _entries = new();
     private readonly ConcurrentQueue<Guid> _order = new();
+    private readonly ConcurrentDictionary<Guid, byte> _answered = new();
     private readonly int _capacity;
 
     public PredictionLog(IOptions<ExperimentOptions> options) => _capacity = options.Value.PredictionLogCapacity;
@@ -21,7 +24,7 @@ public sealed class PredictionLog
     /// <summary>Adds one prediction, evicting the oldest beyond capacity.</summary>
     public void Add(Guid predictionId, LoggedPrediction prediction)
     {
-        if (!_entries.TryAdd(predictionId, prediction))
+        if (_capacity <= 0 || !_entries.TryAdd(predictionId, prediction))
         {
             return;
         }
@@ -30,8 +33,15 @@ public sealed class PredictionLog
         while (_entries.Count > _capacity && _order.TryDequeue(out var oldest))
         {
             _entries.TryRemove(oldest, out _);
+            _answered.TryRemove(oldest, out _);
         }
     }
+
+    /// <summary>True the first time feedback is claimed for a logged prediction; false once it already has feedback.</summary>
+    public bool TryClaimFeedback(Guid predictionId) => _entries.ContainsKey(predictionId) && _answered.TryAdd(predictionId, 0);
+
+    /// <summary>Gives a claim back (the feedback could not be recorded), so the client may send it again.</summary>
+    public void ReleaseFeedback(Guid predictionId) => _answered.TryRemove(predictionId, out _);
 
     /// <summary>Looks a prediction up.</summary>
     public bool TryGet(Guid predictionId, out LoggedPrediction prediction) => _entries.TryGetValue(predictionId, out prediction!);

@@ -36,6 +36,12 @@ public sealed record ModelConfig
     /// <summary>Dynamic batching settings; defaults apply when absent.</summary>
     public BatchingConfig? Batching { get; init; }
 
+    /// <summary>Text generation with a key/value cache; present only on generative versions.</summary>
+    public GenerationConfig? Generation { get; init; }
+
+    /// <summary>Text embedding; present only on embedding versions.</summary>
+    public EmbeddingConfig? Embedding { get; init; }
+
     /// <summary>Execution instances (separate sessions, one intra-op thread each). Default 1.</summary>
     public int Instances { get; set; } = 1;
 

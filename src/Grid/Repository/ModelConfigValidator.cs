@@ -49,6 +49,7 @@ public static class ModelConfigValidator
         }
         ValidateFeatures(config, problems);
         ValidateWarmupInputs(config, problems);
+        ValidateText(config, problems);
         return problems;
     }
 
@@ -162,6 +163,48 @@ public static class ModelConfigValidator
         }
     }
 
+    private static void ValidateText(ModelConfig config, List<string> problems)
+    {
+        if (config.Generation is { } generation)
+        {
+            if (generation.Layers is < 1 or > 256 || generation.Heads is < 1 or > 256 || generation.HeadDim is < 1 or > 4096)
+            {
+                problems.Add($"generation needs layers and heads of 1 to 256 and head_dim of 1 to 4096; got {generation.Layers}, {generation.Heads} and {generation.HeadDim}.");
+            }
+
+            if (generation.Context is < 2 or > 65536)
+            {
+                problems.Add($"generation.context is {generation.Context}; expected 2 to 65536.");
+            }
+
+            if (!IsPlainFileName(generation.Tokenizer))
+            {
+                problems.Add($"generation.tokenizer is '{generation.Tokenizer}'; expected a file name in the version folder.");
+            }
+        }
+
+        if (config.Embedding is { } embedding)
+        {
+            if (embedding.MaxTokens is < 1 or > 65536 || embedding.Dimensions is < 1 or > 65536)
+            {
+                problems.Add($"embedding needs max_tokens and dimensions of 1 to 65536; got {embedding.MaxTokens} and {embedding.Dimensions}.");
+            }
+
+            if (!IsPlainFileName(embedding.Tokenizer))
+            {
+                problems.Add($"embedding.tokenizer is '{embedding.Tokenizer}'; expected a file name in the version folder.");
+            }
+        }
+
+        if (config.Generation is not null && config.Embedding is not null)
+        {
+            problems.Add("A version is either generative (generation) or an embedder (embedding), not both.");
+        }
+    }
+
+    private static bool IsPlainFileName(string? name) =>
+        !string.IsNullOrEmpty(name) && name == Path.GetFileName(name) && name is not "." and not ".." && name.IndexOfAny(Path.GetInvalidFileNameChars()) < 0;
+
     private static void ValidateFeatures(ModelConfig config, List<string> problems)
     {
         if (config.Inputs is not { Count: > 0 })
@@ -173,6 +216,13 @@ public static class ModelConfigValidator
         if (config.FeatureNames is { } names && columns > 0 && names.Count != columns)
         {
             problems.Add($"feature_names has {names.Count} entries but input '{config.Inputs[0].Name}' has {columns} columns.");
+        }
+
+        if (config.Preprocessing?.OneHot is not null)
+        {
+            problems.Add(
+                "preprocessing.one_hot is not supported: the server does not expand categorical features. Encode them in the model " +
+                "(for example an ONNX OneHotEncoder ahead of the classifier) or send the expanded numeric columns, and remove preprocessing.one_hot.");
         }
 
         if (config.Preprocessing?.Standardize is { } standardize)

@@ -114,7 +114,9 @@ public sealed partial class ModelRepository
         }
         catch (JsonException ex)
         {
-            throw new ModelRepositoryException($"{source} is not a valid model config: {ex.Message}", ex);
+            // The parser's message can quote the file's text; name only where the JSON went wrong.
+            throw new ModelRepositoryException(
+                $"{source} is not a valid model config: invalid JSON or a value of the wrong type at '{ex.Path ?? "$"}' (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}).", ex);
         }
 
         if (config is null)

@@ -1,6 +1,6 @@
 namespace OrleansInference.Grid.Repository;
 
-/// <summary>Raw feature transformations, applied in this order: defaults, one-hot, standardize.</summary>
+/// <summary>Raw feature transformations, applied in this order: defaults, standardize.</summary>
 public sealed record PreprocessingConfig
 {
     /// <summary>Per-column <c>(x - mean) / std</c> over the first input's columns.</summary>
@@ -9,6 +9,9 @@ public sealed record PreprocessingConfig
     /// <summary>Values for named features a request leaves out; a feature with no default is required.</summary>
     public IReadOnlyDictionary<string, float>? Defaults { get; init; }
 
-    /// <summary>Categorical features expanded to one column per vocabulary entry, named <c>{feature}={value}</c>.</summary>
+    /// <summary>
+    /// Read only so that a config naming <c>one_hot</c> is refused at registration with a clear error
+    /// (<see cref="ModelConfigValidator"/>) rather than silently ignored: the server does not expand categorical features.
+    /// </summary>
     public IReadOnlyDictionary<string, string[]>? OneHot { get; init; }
 }

@@ -83,6 +83,24 @@ public sealed class BatchJobEndToEndTests(BatchServerFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task Submit_SameIdempotencyKeyWithAnotherBody_Is409WithoutApiKeys()
+    {
+        var key = Guid.NewGuid().ToString();
+        var (first, firstJson) = await BatchJobClient.SubmitAsync(_client, new JsonObject { ["model"] = "breast-cancer", ["inputs"] = new JsonArray(BatchTestData.Record(0)) }, key);
+        var (second, secondJson) = await BatchJobClient.SubmitAsync(_client, new JsonObject { ["model"] = "breast-cancer", ["inputs"] = new JsonArray(BatchTestData.Record(1)) }, key);
+        using (first)
+        using (second)
+        {
+            Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+            Assert.True(second.StatusCode == HttpStatusCode.Conflict, secondJson.ToJsonString());
+            Assert.Contains(key, (string?)secondJson["detail"], StringComparison.Ordinal);
+        }
+
+        // Without API keys every job stays visible, as before.
+        await BatchJobClient.WaitFinalAsync(_client, (string)firstJson["job_id"]!, TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
     public async Task Submit_SameIdempotencyKey_ReturnsTheSameJob()
     {
         var body = new JsonObject { ["model"] = "breast-cancer", ["inputs"] = new JsonArray(BatchTestData.Record(0)), ["format"] = "csv" };

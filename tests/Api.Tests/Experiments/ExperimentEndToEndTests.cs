@@ -12,6 +12,30 @@ public sealed partial class ExperimentEndToEndTests(ExperimentServerFixture fixt
     private readonly HttpClient _client = fixture.Client;
 
     [Fact]
+    public async Task Feedback_JoinsAPredictionNoExperimentRouted_AndIsTakenOncePerPrediction()
+    {
+        var predictions = await PostAsync(_client, "api/v1/predict", $$"""{"model": "iris", "features": [[5.1, 3.5, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3]]}""");
+        var row = predictions["predictions"]![0]!;
+        Assert.Null(row["experiment"]);
+        var id = (string)row["prediction_id"]!;
+
+        var feedback = await PostAsync(_client, "api/v1/feedback", $$"""{"prediction_id": "{{id}}", "label": "{{row["label"]}}"}""");
+        Assert.Equal(id, (string?)feedback["prediction_id"]);
+        Assert.Equal("iris", (string?)feedback["model"]);
+        Assert.Equal((string?)row["model_version"], (string?)feedback["model_version"]);
+        Assert.True((bool?)feedback["correct"]);
+        Assert.Null(feedback["experiment"]);
+
+        // The same prediction again, with the same or another label: refused, nothing changes.
+        var again = await PostAsync(_client, "api/v1/feedback", $$"""{"prediction_id": "{{id}}", "label": "nope"}""", HttpStatusCode.Conflict);
+        Assert.Contains("already has feedback", (string?)again["detail"], StringComparison.Ordinal);
+
+        // The other row of the same request is its own prediction.
+        var second = predictions["predictions"]![1]!;
+        await PostAsync(_client, "api/v1/feedback", $$"""{"prediction_id": "{{second["prediction_id"]}}", "reward": 1}""");
+    }
+
+    [Fact]
     public async Task Predict_UnderAnExperiment_NamesTheVariant_FeedbackUpdatesPerVariantAccuracy_AndPromoteDeploys()
     {
         await PostAsync(_client, "api/v1/experiments", """

@@ -64,6 +64,13 @@ internal sealed class GridServerProcess : IAsyncDisposable
             $"--InferenceClient:GatewayPorts:0={silo.GatewayPort}",
         ]);
 
+    /// <summary>
+    /// Starts an API node that hosts no silo in <paramref name="root"/> (not deleted on dispose) with
+    /// <paramref name="arguments"/> naming how it reaches the grid; returns once <c>/ready</c> answers 200.
+    /// </summary>
+    public static Task<GridServerProcess> StartApiNodeAsync(string root, IEnumerable<string> arguments) =>
+        StartAsync(root, ownsRoot: false, gatewayPort: 0, ["--Api:Grid=Client", .. arguments]);
+
     private static async Task<GridServerProcess> StartAsync(string root, bool ownsRoot, int gatewayPort, IEnumerable<string> arguments)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "OrleansInference.Api.dll");

@@ -34,6 +34,18 @@ public sealed class BatchJobStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task CreateAsync_refuses_a_second_job_writing_the_same_output_and_IsOutputTaken_sees_outputs_and_errors_files()
+    {
+        await _store.CreateAsync(Job("a", null), CancellationToken.None);
+
+        await Assert.ThrowsAsync<BatchOutputTakenException>(() => _store.CreateAsync(Job("b", null) with { OutputPath = "/out/a.csv" }, CancellationToken.None));
+        Assert.True(await _store.IsOutputTakenAsync("/out/a.csv", "/out/a.errors.csv", CancellationToken.None));
+        Assert.True(await _store.IsOutputTakenAsync("/out/a.errors.csv", "/out/a.errors.errors.csv", CancellationToken.None));
+        Assert.False(await _store.IsOutputTakenAsync("/out/c.csv", "/out/c.errors.csv", CancellationToken.None));
+        Assert.Null(await _store.GetAsync("b", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Checkpoints_are_idempotent_and_unfinished_jobs_are_resumable()
     {
         await _store.CreateAsync(Job("a", null), CancellationToken.None);
@@ -50,7 +62,7 @@ public sealed class BatchJobStoreTests : IDisposable
     }
 
     private static BatchJobRecord Job(string id, string? key) => new(
-        id, key, "m", "1", "/in/x.csv", BatchJobFormat.Csv, BatchJobFormat.Csv, "/out/x.csv", 100, null, BatchJobState.Queued,
+        id, key, "m", "1", "/in/x.csv", BatchJobFormat.Csv, BatchJobFormat.Csv, $"/out/{id}.csv", 100, null, BatchJobState.Queued,
         DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000));
 
     private sealed class Environment(string root) : IHostEnvironment

@@ -121,6 +121,30 @@ public sealed class ModelRepositoryTests : IDisposable
         Assert.Contains("warmup_inputs 'x' has shape [3] (3 elements) but 2 data elements", error.Message);
     }
 
+    [Fact]
+    public void ParseConfig_refuses_one_hot_preprocessing_by_name()
+    {
+        var json = """
+            {"name":"m","version":"1","inputs":[{"name":"x","datatype":"FP32","shape":[-1,2]}],
+             "outputs":[{"name":"y","datatype":"FP32","shape":[-1,2]}],
+             "preprocessing":{"one_hot":{"colour":["red","green"]}}}
+            """;
+
+        var error = Assert.Throws<ModelRepositoryException>(() => ModelRepository.ParseConfig(Encoding.UTF8.GetBytes(json), "test"));
+
+        Assert.Contains("preprocessing.one_hot is not supported", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ParseConfig_error_on_invalid_json_never_quotes_the_file()
+    {
+        var error = Assert.Throws<ModelRepositoryException>(() => ModelRepository.ParseConfig("secret-token: hunter2"u8, "test"));
+
+        Assert.DoesNotContain("'s'", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
+        Assert.Contains("line 1", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("\"execution_provider\":\"tpu\"", "execution_provider is 'tpu'; expected cpu or cuda.")]
     [InlineData("\"cuda_device_id\":-1", "cuda_device_id is -1; expected 0 or greater.")]

@@ -1,0 +1,70 @@
+using System.Runtime.CompilerServices;
+using OrleansInference.Contracts.Generation;
+using OrleansInference.Contracts.Inference;
+using OrleansInference.Contracts.Models;
+
+namespace OrleansInference.Grains.Models;
+
+/// <summary>Text: generation through the version's continuous batcher, embeddings through its dynamic batcher.</summary>
+public sealed partial class ModelVersionGrain
+{
+    /// <inheritdoc cref="IModelVersionGrain.GenerateAsync"/>
+    /// <remarks>Never cached: every request samples afresh (with its seed when given).</remarks>
+    public async IAsyncEnumerable<GenerationEvent> GenerateAsync(GenerateRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var runtime = await EnsureLoadedAsync(cancellationToken);
+        if (runtime is null)
+        {
+            yield return GenerationEvent.Failed(InferenceStatus.Unavailable, $"Model '{Key}' is not available: {_error}", TimeSpan.FromSeconds(5));
+            yield break;
+        }
+
+        if (runtime.Generator is not { } generator)
+        {
+            yield return GenerationEvent.Failed(InferenceStatus.InvalidInput, $"Model '{Key}' does not generate text; pick a generative model (see GET /v1/models).");
+            yield break;
+        }
+
+        Volatile.Write(ref _lastInferenceUnixMs, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        await foreach (var item in generator.GenerateAsync(request, cancellationToken))
+        {
+            yield return item;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<EmbedResult> EmbedAsync(EmbedRequest request, CancellationToken cancellationToken)
+    {
+        var (model, version) = SplitKey();
+        var runtime = await EnsureLoadedAsync(cancellationToken);
+        if (runtime is null)
+        {
+            return new EmbedResult(InferenceStatus.Unavailable, model, version, Error: $"Model '{Key}' is not available: {_error}", RetryAfter: TimeSpan.FromSeconds(5));
+        }
+
+        if (runtime.Embedder is not { } embedder)
+        {
+            return new EmbedResult(InferenceStatus.InvalidInput, model, version, Error: $"Model '{Key}' does not embed text; pick an embedding model (see GET /v1/models).");
+        }
+
+        if (request.Inputs is not { Count: > 0 })
+        {
+            return new EmbedResult(InferenceStatus.InvalidInput, model, version, Error: "'inputs' needs at least one text.");
+        }
+
+        var inputs = embedder.Encode(request.Inputs, out var tokens, out var error);
+        if (inputs is null)
+        {
+            return new EmbedResult(InferenceStatus.InvalidInput, model, version, Error: error);
+        }
+
+        var result = await RunAsync(runtime, new BatchRequest(inputs, request.Inputs.Count, runtime.AllOutputs), RequestPriority.RealTime, null, cancellationToken);
+        if (result.Status != InferenceStatus.Ok)
+        {
+            return new EmbedResult(result.Status, model, version, Error: result.Error, RetryAfter: result.RetryAfter);
+        }
+
+        using var output = result.Value![0];
+        return new EmbedResult(InferenceStatus.Ok, model, version, embedder.Decode(output, request.Inputs.Count, request.Normalize), embedder.Dimensions, tokens);
+    }
+}
