@@ -46,8 +46,7 @@ public static class ApiServiceCollectionExtensions
         services.AddProblemDetails();
         services.AddRequestDecompression();
         services.AddSingleton<Microsoft.AspNetCore.RequestDecompression.IRequestDecompressionProvider, Http.RequestBodyDecompression>();
-        services.TryAddSingleton<Metrics.PrometheusMetrics>();
-        services.AddHostedService(static sp => sp.GetRequiredService<Metrics.PrometheusMetrics>());
+        Metrics.MetricsServiceCollectionExtensions.AddInferenceMetrics(services);
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddOpenApi();
         services.TryAddSingleton(TimeProvider.System);

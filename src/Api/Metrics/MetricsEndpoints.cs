@@ -2,12 +2,12 @@ using OrleansInference.Api.Security;
 
 namespace OrleansInference.Api.Metrics;
 
-/// <summary><c>GET /metrics</c>: Prometheus text exposition format 0.0.4.</summary>
+/// <summary><c>GET /metrics</c>: the OpenTelemetry Prometheus exporter (text format 0.0.4, or OpenMetrics when asked).</summary>
 internal static class MetricsEndpoints
 {
     public static void MapMetricsEndpoint(this IEndpointRouteBuilder app, bool anonymous) =>
-        app.MapGet("/metrics", (PrometheusMetrics metrics) => Results.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"))
-            .WithSummary("Prometheus metrics: inference requests, durations, batch sizes, loaded versions, HTTP and runtime.")
+        app.MapPrometheusScrapingEndpoint("/metrics")
+            .WithDisplayName("Prometheus metrics")
             .ExcludeFromDescription()
             .RequireAccess(anonymous ? ApiAccess.Anonymous : ApiAccess.Admin);
 }

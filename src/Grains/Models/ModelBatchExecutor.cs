@@ -14,11 +14,13 @@ internal sealed class ModelBatchExecutor : IBatchExecutor<BatchRequest, NamedTen
     private readonly IModelRunner _runner;
     private readonly string[] _allOutputs;
     private readonly ServingMetrics _metrics;
+    private readonly TimeProvider _time;
     private readonly string _model;
     private readonly string _version;
 
-    public ModelBatchExecutor(IModelRunner runner, ServingMetrics metrics, string model, string version)
+    public ModelBatchExecutor(IModelRunner runner, ServingMetrics metrics, TimeProvider time, string model, string version)
     {
+        _time = time;
         _runner = runner;
         _metrics = metrics;
         _model = model;
@@ -29,12 +31,20 @@ internal sealed class ModelBatchExecutor : IBatchExecutor<BatchRequest, NamedTen
     public ValueTask ExecuteAsync(Batch<BatchRequest, NamedTensor[]> batch, int instance, CancellationToken cancellationToken)
     {
         var items = batch.Items;
+        var started = _time.GetTimestamp();
+        for (var i = 0; i < items.Count; i++)
+        {
+            _metrics.RecordQueued(_model, _version, _time.GetElapsedTime(items[i].EnqueuedTimestamp, started));
+        }
+
         if (items.Count == 1)
         {
             // A batch of one (the idle path): the request's own tensors in, its own outputs out, nothing to stack or slice.
             var request = items[0].Request;
             _metrics.RecordBatch(_model, _version, request.Rows);
-            items[0].Complete(_runner.Run(instance, request.Inputs, request.Outputs, cancellationToken));
+            var single = _runner.Run(instance, request.Inputs, request.Outputs, cancellationToken);
+            _metrics.RecordCompute(_model, _version, _time.GetElapsedTime(started));
+            items[0].Complete(single);
             return ValueTask.CompletedTask;
         }
 
@@ -62,6 +72,7 @@ internal sealed class ModelBatchExecutor : IBatchExecutor<BatchRequest, NamedTen
 
             _metrics.RecordBatch(_model, _version, totalRows);
             var outputs = _runner.Run(instance, stacked, _allOutputs, cancellationToken);
+            _metrics.RecordCompute(_model, _version, _time.GetElapsedTime(started));
             long offset = 0;
             for (var i = 0; i < items.Count; i++)
             {

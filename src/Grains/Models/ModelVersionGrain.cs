@@ -86,6 +86,7 @@ public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain, ILoca
                 _runtime = null;
                 var (model, version) = SplitKey();
                 _metrics.RecordLoaded(model, version, -1);
+                _metrics.TrackQueue(model, version, null);
                 Log.Unloaded(_logger, Key);
             }
 
@@ -190,6 +191,7 @@ public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain, ILoca
                 _directory.Publish(Key, this);
                 var (model, version) = SplitKey();
                 _metrics.RecordLoaded(model, version, +1);
+                _metrics.TrackQueue(model, version, () => runtime.Batcher.QueuedRequests);
                 Log.Ready(_logger, Key, runtime.Runner.ExecutionProvider, runtime.Runner.Instances);
                 return runtime;
             }
@@ -244,7 +246,7 @@ public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain, ILoca
                 YieldBelow = TimeSpan.FromMicroseconds(_flush.YieldBelowMicroseconds),
             };
             var batcher = new DynamicBatcher<BatchRequest, NamedTensor[]>(
-                options, new ModelBatchExecutor(runner, _metrics, model, version), _time, _loggerFactory.CreateLogger<DynamicBatcher<BatchRequest, NamedTensor[]>>());
+                options, new ModelBatchExecutor(runner, _metrics, _time, model, version), _time, _loggerFactory.CreateLogger<DynamicBatcher<BatchRequest, NamedTensor[]>>());
             var cache = config.Cache is { TtlSeconds: > 0 } c ? new PredictionCache(TimeSpan.FromSeconds(c.TtlSeconds), c.MaxEntries, _time) : null;
             var profile = ReferenceProfile.TryLoad(entry.Descriptor.Directory);
             var drift = profile is null ? null : new DriftMonitor(profile, entry.Vectorizer.FeatureNames);

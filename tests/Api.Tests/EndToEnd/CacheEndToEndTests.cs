@@ -39,9 +39,9 @@ public sealed class CacheEndToEndTests : IAsyncLifetime
         await Task.Delay(TimeSpan.FromSeconds(1.3));
         Assert.Null((await PredictAsync(body))["cached"]);
 
-        var metrics = await _server.Client.GetStringAsync("metrics");
-        Assert.Contains("""oi_cache_lookups_total{model="iris",version="1",result="hit"} 1""", metrics, StringComparison.Ordinal);
-        Assert.Contains("""oi_cache_lookups_total{model="iris",version="1",result="miss"} 3""", metrics, StringComparison.Ordinal);
+        var metrics = await PrometheusScrape.ReadAsync(_server.Client);
+        Assert.Equal(1, metrics.Sum("oi_cache_lookups_total", ("model", "iris"), ("version", "1"), ("result", "hit")));
+        Assert.Equal(3, metrics.Sum("oi_cache_lookups_total", ("model", "iris"), ("version", "1"), ("result", "miss")));
     }
 
     private async Task<JsonNode> PredictAsync(string body)
