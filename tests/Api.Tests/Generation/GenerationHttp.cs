@@ -8,7 +8,7 @@ using OrleansInference.Api.Tests.Infrastructure;
 namespace OrleansInference.Api.Tests.Generation;
 
 /// <summary>Requests and metric reads shared by the generation tests.</summary>
-internal static class GenerationHttp
+internal static partial class GenerationHttp
 {
     public const string Model = "kjv-gpt";
     public const string EmbedModel = "kjv-embed";
@@ -32,11 +32,37 @@ internal static class GenerationHttp
         return Sample(text, series);
     }
 
+    /// <summary>
+    /// The value of <paramref name="series"/> (<c>name{label="value",...}</c>) in an exposition: the sum of the samples
+    /// with that name whose labels include every one given, in any order and beside others (the exporter adds its
+    /// own, such as <c>otel_scope_name</c>); 0 when none.
+    /// </summary>
     public static double Sample(string exposition, string series)
     {
-        var match = Regex.Match(exposition, "^" + Regex.Escape(series) + " (\\S+)$", RegexOptions.Multiline);
-        return match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+        var brace = series.IndexOf('{', StringComparison.Ordinal);
+        var name = brace < 0 ? series : series[..brace];
+        var wanted = brace < 0 ? [] : Labels().Matches(series[brace..]).Select(static m => (m.Groups[1].Value, m.Groups[2].Value)).ToArray();
+        var total = 0.0;
+        foreach (var line in exposition.Split('\n'))
+        {
+            if (!line.StartsWith(name, StringComparison.Ordinal) || line.Length == name.Length || (line[name.Length] != '{' && line[name.Length] != ' '))
+            {
+                continue;
+            }
+
+            var space = line.LastIndexOf(' ');
+            var labels = Labels().Matches(line[..space]).Select(static m => (m.Groups[1].Value, m.Groups[2].Value)).ToHashSet();
+            if (wanted.All(labels.Contains))
+            {
+                total += double.Parse(line[(space + 1)..], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return total;
     }
+
+    [GeneratedRegex("(\\w+)=\"([^\"]*)\"")]
+    private static partial Regex Labels();
 
     /// <summary>Polls <paramref name="series"/> until it equals <paramref name="expected"/> (at most 10 s); returns the last value.</summary>
     public static async Task<double> WaitForMetricAsync(HttpClient client, string series, double expected)
