@@ -16,10 +16,13 @@ public sealed class PredictionLog
     private readonly ConcurrentDictionary<Guid, byte> _answered = new();
     private readonly int _capacity;
 
+    // Counted here: ConcurrentDictionary.Count takes every lock of the dictionary, too slow for every predicted row.
+    private int _count;
+
     public PredictionLog(IOptions<ExperimentOptions> options) => _capacity = options.Value.PredictionLogCapacity;
 
     /// <summary>Entries held.</summary>
-    public int Count => _entries.Count;
+    public int Count => Volatile.Read(ref _count);
 
     /// <summary>Adds one prediction, evicting the oldest beyond capacity.</summary>
     public void Add(Guid predictionId, LoggedPrediction prediction)
@@ -30,9 +33,14 @@ public sealed class PredictionLog
         }
 
         _order.Enqueue(predictionId);
-        while (_entries.Count > _capacity && _order.TryDequeue(out var oldest))
+        Interlocked.Increment(ref _count);
+        while (Volatile.Read(ref _count) > _capacity && _order.TryDequeue(out var oldest))
         {
-            _entries.TryRemove(oldest, out _);
+            if (_entries.TryRemove(oldest, out _))
+            {
+                Interlocked.Decrement(ref _count);
+            }
+
             _answered.TryRemove(oldest, out _);
         }
     }
