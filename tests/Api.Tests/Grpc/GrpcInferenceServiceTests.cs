@@ -238,7 +238,21 @@ public sealed class GrpcInferenceServiceTests(DemoServerFixture fixture) : IClas
         request.Inputs.Add(new ModelInferRequest.Types.InferInputTensor { Name = "x", Datatype = "FP32", Shape = { 1, 256 } });
         request.RawInputContents.Add(ByteString.CopyFrom(new byte[256 * 4]));
 
-        var late = await Assert.ThrowsAsync<RpcException>(() => Client.ModelInferAsync(request, deadline: DateTime.UtcNow.AddTicks(TimeSpan.TicksPerMillisecond / 2)).ResponseAsync);
+        // A 0.5 ms deadline usually passes before the answer; on a loaded machine a call can still make it. Once in five.
+        RpcException? late = null;
+        for (var attempt = 0; attempt < 5 && late is null; attempt++)
+        {
+            try
+            {
+                await Client.ModelInferAsync(request, deadline: DateTime.UtcNow.AddTicks(TimeSpan.TicksPerMillisecond / 2)).ResponseAsync;
+            }
+            catch (RpcException ex)
+            {
+                late = ex;
+            }
+        }
+
+        Assert.NotNull(late);
         request.Parameters["timeout"] = new InferParameter { Int64Param = 1 };
         // A 1 µs server-side timeout has passed by the time the batcher looks, unless the server's clock reads the
         // same tick for both (it is coarse under load): then the call simply succeeds. Refused at least once in five.
