@@ -5,14 +5,11 @@ namespace OrleansInference.Grains.BatchJobs;
 /// <summary>File names of a job's parts and outputs, and atomic replacement of files.</summary>
 public static class BatchJobFiles
 {
-    /// <summary>The extension of a format: <c>.csv</c> or <c>.jsonl</c>.</summary>
-    public static string Extension(BatchJobFormat format) => BatchJobStates.FileExtension(format);
-
     /// <summary>The errors file beside an output file: <c>output.csv</c> → <c>output.errors.csv</c>.</summary>
     public static string ErrorsPathFor(string outputPath, BatchJobFormat format)
     {
         var directory = Path.GetDirectoryName(outputPath) ?? string.Empty;
-        return Path.Combine(directory, Path.GetFileNameWithoutExtension(outputPath) + ".errors" + Extension(format));
+        return Path.Combine(directory, Path.GetFileNameWithoutExtension(outputPath) + ".errors" + BatchJobStates.FileExtension(format));
     }
 
     /// <summary>The predictions part of a chunk.</summary>

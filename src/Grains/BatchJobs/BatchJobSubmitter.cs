@@ -103,7 +103,7 @@ public sealed class BatchJobSubmitter(
         }
         else
         {
-            outputPath = Path.Combine(paths.OutputRoot, id, "output" + BatchJobFiles.Extension(outputFormat));
+            outputPath = Path.Combine(paths.OutputRoot, id, "output" + BatchJobStates.FileExtension(outputFormat));
         }
 
         var record = new BatchJobRecord(

@@ -135,8 +135,9 @@ public sealed class ModelCatalog
             var entries = new List<CatalogEntry>(snapshot.Versions.Length);
             foreach (var version in snapshot.Versions)
             {
+                // A known version keeps its parsed config and processors; only its registry facts (stage) can change.
                 entries.Add(current.ByModel.TryGetValue(version.Name, out var known) && known.TryGetValue(version.Version, out var entry) && entry.Published.Sha256 == version.Sha256
-                    ? entry.Published.Equals(version) ? entry : entry.WithPublished(version)
+                    ? entry.Stage == version.Stage && entry.Published.StageChangedAt == version.StageChangedAt ? entry : entry.WithPublished(version)
                     : CatalogEntry.From(version, _repository));
             }
 
