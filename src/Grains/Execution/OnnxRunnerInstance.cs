@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using OrleansInference.Contracts.Inference;
@@ -14,6 +15,8 @@ namespace OrleansInference.Grains.Execution;
 /// tensor value per recent shape bound to the binding and left bound while the shape recurs. Request buffers come
 /// from array pools at whatever address, and some kernels (LayerNormalization, Einsum, reductions) choose vector code
 /// paths by address: copying makes identical requests give identical bits, and costs one memory copy of the input.
+/// Inputs whose data already lies in <see cref="NativeTensorMemory"/> (a generation step's key/value cache) are bound
+/// in place instead, with a value made for that run.
 /// </para>
 /// <para>
 /// Outputs of input shapes seen before are written by ONNX Runtime into preallocated buffers (<see cref="OutputPlan"/>),
@@ -156,6 +159,13 @@ internal sealed class OnnxRunnerInstance : IDisposable
         if (tensor.DataType == TensorDataType.String)
         {
             value = CreateStrings(tensor);
+            _runInputs[index] = value;
+        }
+        else if (MemoryMarshal.TryGetMemoryManager(tensor.Data, out NativeTensorMemory? native, out var start, out var byteLength))
+        {
+            // Already native and aligned, and kept by its owner across runs: bound in place for this run.
+            value = OrtValue.CreateTensorValueWithData(
+                OrtMemoryInfo.DefaultInstance, (TensorElementType)(int)tensor.DataType, tensor.Shape, native.AddressOf(start), byteLength);
             _runInputs[index] = value;
         }
         else

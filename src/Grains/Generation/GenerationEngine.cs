@@ -20,7 +20,8 @@ namespace OrleansInference.Grains.Generation;
 /// <remarks>
 /// The cache of layer l is two arrays <c>[slots, heads, context, head_dim]</c>; active sequences occupy slots
 /// 0..n-1 (a leaving sequence's slot takes the last one's), so each step passes the first n slots to the model as they
-/// are, with an attention mask of the filled positions, and writes back only the step's new keys and values.
+/// are, with an attention mask of the filled positions, and writes back only the step's new keys and values. The arrays
+/// are <see cref="NativeTensorMemory"/>, which the runner binds in place: a step reads the cache without copying it.
 /// One thread runs the steps; requests and cancellations reach it through a lock-protected queue and flags.
 /// </remarks>
 internal sealed partial class GenerationEngine : IAsyncDisposable
@@ -38,8 +39,8 @@ internal sealed partial class GenerationEngine : IAsyncDisposable
     private readonly int _headDim;
     private readonly int _context;
     private readonly int _slotFloats;
-    private readonly byte[][] _keys;
-    private readonly byte[][] _values;
+    private readonly NativeTensorMemory[] _keys;
+    private readonly NativeTensorMemory[] _values;
     private readonly int[] _inputOrder;
     private readonly string[] _outputNames;
     private readonly List<GenerationSequence> _active = [];
@@ -72,12 +73,12 @@ internal sealed partial class GenerationEngine : IAsyncDisposable
         _context = config.Context;
         _slotFloats = checked(_heads * _context * _headDim);
         var slots = options.MaxActiveSequences;
-        _keys = new byte[_layers][];
-        _values = new byte[_layers][];
+        _keys = new NativeTensorMemory[_layers];
+        _values = new NativeTensorMemory[_layers];
         for (var l = 0; l < _layers; l++)
         {
-            _keys[l] = new byte[checked((long)slots * _slotFloats * sizeof(float))];
-            _values[l] = new byte[checked((long)slots * _slotFloats * sizeof(float))];
+            _keys[l] = new NativeTensorMemory(checked(slots * _slotFloats * sizeof(float)));
+            _values[l] = new NativeTensorMemory(checked(slots * _slotFloats * sizeof(float)));
         }
 
         // The runner binds inputs in the session's order: find where each of ours goes.
@@ -244,6 +245,13 @@ internal sealed partial class GenerationEngine : IAsyncDisposable
         await _stopped.Task;
         _stopping.Dispose();
         _wake.Dispose();
+
+        // The step thread has stopped, so no run binds the cache any more.
+        for (var l = 0; l < _layers; l++)
+        {
+            ((IDisposable)_keys[l]).Dispose();
+            ((IDisposable)_values[l]).Dispose();
+        }
     }
 
     private bool TryEnqueue(GenerationSequence sequence, out GenerationEvent refusal)
@@ -332,8 +340,8 @@ internal sealed partial class GenerationEngine : IAsyncDisposable
                 var bytes = _slotFloats * sizeof(float);
                 for (var l = 0; l < _layers; l++)
                 {
-                    Buffer.BlockCopy(_keys[l], last * bytes, _keys[l], i * bytes, bytes);
-                    Buffer.BlockCopy(_values[l], last * bytes, _values[l], i * bytes, bytes);
+                    _keys[l].GetSpan().Slice(last * bytes, bytes).CopyTo(_keys[l].GetSpan()[(i * bytes)..]);
+                    _values[l].GetSpan().Slice(last * bytes, bytes).CopyTo(_values[l].GetSpan()[(i * bytes)..]);
                 }
             }
 
@@ -411,8 +419,8 @@ internal sealed partial class GenerationEngine : IAsyncDisposable
         Place("attention_mask", 2, Int64Tensor("attention_mask", [n, total], mask));
         for (var l = 0; l < _layers; l++)
         {
-            Place($"past_key_{l}", 3 + 2 * l, new NamedTensor($"past_key_{l}", TensorDataType.Float32, cacheShape, _keys[l].AsMemory(0, cacheBytes)));
-            Place($"past_value_{l}", 4 + 2 * l, new NamedTensor($"past_value_{l}", TensorDataType.Float32, cacheShape, _values[l].AsMemory(0, cacheBytes)));
+            Place($"past_key_{l}", 3 + 2 * l, new NamedTensor($"past_key_{l}", TensorDataType.Float32, cacheShape, _keys[l].Memory[..cacheBytes]));
+            Place($"past_value_{l}", 4 + 2 * l, new NamedTensor($"past_value_{l}", TensorDataType.Float32, cacheShape, _values[l].Memory[..cacheBytes]));
         }
 
         NamedTensor[] outputs;
@@ -473,8 +481,8 @@ internal sealed partial class GenerationEngine : IAsyncDisposable
         {
             var newKeys = outputs[1 + 2 * l].AsSpan<float>();
             var newValues = outputs[2 + 2 * l].AsSpan<float>();
-            var keys = MemoryMarshal.Cast<byte, float>(_keys[l].AsSpan());
-            var values = MemoryMarshal.Cast<byte, float>(_values[l].AsSpan());
+            var keys = MemoryMarshal.Cast<byte, float>(_keys[l].GetSpan());
+            var values = MemoryMarshal.Cast<byte, float>(_values[l].GetSpan());
             for (var i = 0; i < n; i++)
             {
                 var sequence = _active[i];
