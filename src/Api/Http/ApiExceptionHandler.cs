@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using OrleansInference.Api.Predict;
+using OrleansInference.Contracts.Models;
 using OrleansInference.Grid.Repository;
 
 namespace OrleansInference.Api.Http;
@@ -40,7 +41,7 @@ internal sealed partial class ApiExceptionHandler : IExceptionHandler
             OrleansInference.Contracts.Models.ModelOperationException => (StatusCodes.Status409Conflict, "Conflict"),
             ModelRepositoryException => (StatusCodes.Status400BadRequest, "Invalid model"),
             ArgumentException => (StatusCodes.Status400BadRequest, "Invalid argument"),
-            _ when GridUnavailable(exception) => (StatusCodes.Status503ServiceUnavailable, "Grid unavailable"),
+            _ when GridCalls.IsGridUnavailable(exception) => (StatusCodes.Status503ServiceUnavailable, "Grid unavailable"),
             _ => (StatusCodes.Status500InternalServerError, "Internal error"),
         };
 
@@ -78,17 +79,6 @@ internal sealed partial class ApiExceptionHandler : IExceptionHandler
             ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
         });
     }
-
-    /// <summary>
-    /// Failures of the cluster rather than the request: a silo that died or left mid-call, a gateway connection that
-    /// broke, a call the runtime rejected or timed out. The client may retry at once, so they answer 503 + Retry-After.
-    /// </summary>
-    private static bool GridUnavailable(Exception exception) => exception is
-        Orleans.Runtime.SiloUnavailableException or
-        Orleans.Runtime.OrleansMessageRejectionException or
-        Orleans.Runtime.Messaging.ConnectionFailedException or
-        Orleans.Runtime.GatewayTooBusyException or
-        TimeoutException;
 
     private static string JsonDetail(System.Text.Json.JsonException exception)
     {

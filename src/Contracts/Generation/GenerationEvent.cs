@@ -17,6 +17,13 @@ public enum GenerationEventKind
 
     /// <summary>The generation could not start or failed: a status, a message and, for retryable ones, a delay.</summary>
     Error = 2,
+
+    /// <summary>
+    /// The version is still working on the request but has nothing to send yet (the request waits for a slot). Sent
+    /// over a grain call after <see cref="GenerationEvent.AliveInterval"/> of silence, so that the caller can tell a
+    /// long wait from a silo that is gone; <c>GridCalls</c> drops it, so it never reaches a client.
+    /// </summary>
+    Alive = 3,
 }
 
 /// <summary>One event of a generation stream: a token, the final usage, or an error.</summary>
@@ -43,6 +50,12 @@ public sealed record GenerationEvent(
     [property: Id(7)] string? Error = null,
     [property: Id(8)] TimeSpan? RetryAfter = null)
 {
+    /// <summary>How long a generation stream sent over a grain call stays silent before it sends <see cref="Alive"/>.</summary>
+    public static readonly TimeSpan AliveInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>The event that says the version is still working on the request.</summary>
+    public static readonly GenerationEvent Alive = new(GenerationEventKind.Alive);
+
     /// <summary>A token event.</summary>
     public static GenerationEvent Token(string text, int index) => new(GenerationEventKind.Token, text, index);
 

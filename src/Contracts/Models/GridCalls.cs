@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using Orleans.Runtime;
 using OrleansInference.Contracts.Generation;
 using OrleansInference.Contracts.Inference;
 
@@ -51,17 +53,96 @@ public sealed class GridCalls
             ? version.InferAsync(request, cancellationToken)
             : BoundedAsync(ct => _grains.GetGrain<IModelVersionGrain>(versionKey).InferAsync(request with { Inputs = [.. request.Inputs.Select(static t => t.ToOwned())] }, ct), cancellationToken);
 
-    /// <summary>Generates text on version <paramref name="versionKey"/>; the events arrive as the version produces them.</summary>
+    /// <summary>
+    /// Generates text on version <paramref name="versionKey"/>; the events arrive as the version produces them. Over a
+    /// grain call, a stream that stays silent past the call bound (the grain sends <see cref="GenerationEventKind.Alive"/>
+    /// every <see cref="GenerationEvent.AliveInterval"/> while it waits) or whose silo fails ends with an
+    /// <see cref="InferenceStatus.Unavailable"/> error event instead of waiting for Orleans' response timeout.
+    /// </summary>
     public IAsyncEnumerable<GenerationEvent> GenerateAsync(string versionKey, GenerateRequest request, CancellationToken cancellationToken) =>
         _local is not null && _local.TryGetVersion(versionKey, out var version)
             ? version.GenerateAsync(request, cancellationToken)
-            : _grains.GetGrain<IModelVersionGrain>(versionKey).GenerateAsync(request, cancellationToken);
+            : GenerateRemoteAsync(versionKey, request, cancellationToken);
 
     /// <summary>Embeds texts on version <paramref name="versionKey"/>.</summary>
     public ValueTask<EmbedResult> EmbedAsync(string versionKey, EmbedRequest request, CancellationToken cancellationToken) =>
         _local is not null && _local.TryGetVersion(versionKey, out var version)
             ? version.EmbedAsync(request, cancellationToken)
-            : _grains.GetGrain<IModelVersionGrain>(versionKey).EmbedAsync(request, cancellationToken);
+            : BoundedAsync(ct => _grains.GetGrain<IModelVersionGrain>(versionKey).EmbedAsync(request, ct), cancellationToken);
+
+    /// <summary>
+    /// Failures of the cluster rather than the request: a silo that died or left mid-call, a gateway connection that
+    /// broke, a call the runtime rejected or timed out. The caller may retry at once (a 503 with Retry-After).
+    /// </summary>
+    public static bool IsGridUnavailable(Exception exception) => exception is
+        SiloUnavailableException or
+        OrleansMessageRejectionException or
+        Orleans.Runtime.Messaging.ConnectionFailedException or
+        GatewayTooBusyException or
+        TimeoutException;
+
+    private async IAsyncEnumerable<GenerationEvent> GenerateRemoteAsync(string versionKey, GenerateRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var silence = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        silence.CancelAfter(_callTimeout);
+        var events = _grains.GetGrain<IModelVersionGrain>(versionKey).GenerateAsync(request, silence.Token).GetAsyncEnumerator(silence.Token);
+        var failed = false;
+        try
+        {
+            while (true)
+            {
+                GenerationEvent? next = null;
+                try
+                {
+                    if (await events.MoveNextAsync())
+                    {
+                        next = events.Current;
+                    }
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    failed = true;
+                    next = GenerationEvent.Failed(
+                        InferenceStatus.Unavailable,
+                        $"Model '{versionKey}' sent nothing for {_callTimeout.TotalSeconds:0.#} s (its silo may have left the cluster); retry shortly.",
+                        TimeSpan.FromSeconds(1));
+                }
+                catch (Exception ex) when (IsGridUnavailable(ex))
+                {
+                    failed = true;
+                    next = GenerationEvent.Failed(InferenceStatus.Unavailable, $"Model '{versionKey}' stopped generating: {ex.Message} Retry shortly.", TimeSpan.FromSeconds(1));
+                }
+
+                if (next is null)
+                {
+                    yield break;
+                }
+
+                silence.CancelAfter(_callTimeout);
+                if (next.Kind != GenerationEventKind.Alive)
+                {
+                    yield return next;
+                }
+
+                if (failed)
+                {
+                    yield break;
+                }
+            }
+        }
+        finally
+        {
+            if (failed)
+            {
+                // Disposing sends a grain call to the silo that failed: let it end on its own, observed.
+                _ = events.DisposeAsync().AsTask().ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
+            }
+            else
+            {
+                await events.DisposeAsync();
+            }
+        }
+    }
 
     /// <summary>Runs a grain call under <see cref="DefaultCallTimeout"/> (or the configured bound); its expiry is a <see cref="TimeoutException"/>.</summary>
     private async ValueTask<T> BoundedAsync<T>(Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken)

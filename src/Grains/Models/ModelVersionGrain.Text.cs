@@ -26,9 +26,42 @@ public sealed partial class ModelVersionGrain
         }
 
         Volatile.Write(ref _lastInferenceUnixMs, _time.GetUtcNow().ToUnixTimeMilliseconds());
-        await foreach (var item in generator.GenerateAsync(request, cancellationToken))
+
+        // This method serves callers on other processes (a silo-local caller uses the generator directly): while the
+        // request waits for a slot, say so every AliveInterval, so that the caller can tell the wait from a dead silo.
+        await using var events = generator.GenerateAsync(request, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        while (true)
         {
-            yield return item;
+            var pending = events.MoveNextAsync().AsTask();
+            while (!await CompletesWithinAsync(pending, GenerationEvent.AliveInterval, cancellationToken))
+            {
+                yield return GenerationEvent.Alive;
+            }
+
+            if (!await pending)
+            {
+                yield break;
+            }
+
+            yield return events.Current;
+        }
+    }
+
+    private static async ValueTask<bool> CompletesWithinAsync(Task task, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        if (task.IsCompleted)
+        {
+            return true;
+        }
+
+        try
+        {
+            await task.WaitAsync(interval, cancellationToken);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
         }
     }
 
