@@ -21,7 +21,7 @@ internal static class OperatorAlerts
                 var subject = $"model {model.Name}/{v.Version}";
                 if (v.State == "failed")
                 {
-                    alerts.Add(new(OperatorAlert.Critical, subject, $"Version failed to load: {v.Error ?? "no reason given"}."));
+                    alerts.Add(new(OperatorAlert.Critical, subject, $"Version failed to load: {Sentence(v.Error)}"));
                 }
 
                 if (v.Drift is { Status: "drift" or "moderate" } drift)
@@ -50,9 +50,12 @@ internal static class OperatorAlerts
 
         foreach (var job in overview.BatchJobs.Where(j => j.State == BatchJobState.Failed))
         {
-            alerts.Add(new(OperatorAlert.Warning, $"batch job {job.JobId}", $"Failed after {job.RowsDone} rows: {job.Error ?? "no reason given"}."));
+            alerts.Add(new(OperatorAlert.Warning, $"batch job {job.JobId}", $"Failed after {job.RowsDone} rows: {Sentence(job.Error)}"));
         }
 
         return [.. alerts.OrderBy(a => a.Severity == OperatorAlert.Critical ? 0 : 1)];
     }
+
+    /// <summary>A reason quoted as the end of a sentence: one final period, whether or not it brought its own.</summary>
+    private static string Sentence(string? reason) => string.IsNullOrWhiteSpace(reason) ? "no reason given." : reason.TrimEnd().TrimEnd('.') + ".";
 }

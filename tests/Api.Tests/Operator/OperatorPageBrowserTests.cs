@@ -99,6 +99,9 @@ public sealed class OperatorPageBrowserTests(ITestOutputHelper output) : IAsyncL
             return variants == 2 && job == "succeeded" ? null : $"{variants} variant rows, job state '{job}'";
         });
 
+        // A few more polls, so the throughput chart and the trend lines have a history to draw.
+        var pollsNow = Polls();
+        await WaitForAsync("four more polls", () => Polls() >= pollsNow + 4 ? null : $"poll {Polls()}");
         Assert.True(Script<long>("return document.querySelectorAll('#throughput-chart polyline').length;") == 1, "The throughput chart has no line.");
         Assert.True(Script<bool>("return !document.getElementById('status').classList.contains('error');"), $"The page reports an error: '{Text("#status")}'.");
         Assert.Equal(new Uri(Server.Address, "dashboard/").AbsoluteUri, Script<string>("return document.getElementById('link-dashboard').href;"));

@@ -84,7 +84,7 @@ internal sealed class OperatorTraffic : IAsyncDisposable
         {
             // Every third request goes through the experiment, with a user id so assignment is sticky.
             var body = i % 3 == 0
-                ? BreastCancerBody(string.Create(CultureInfo.InvariantCulture, $"user-{sender}-{i % 50}"))
+                ? BreastCancerBody(string.Create(CultureInfo.InvariantCulture, $"user-{sender}-{i % 50}"), i / 3)
                 : IrisBody;
             try
             {
@@ -98,11 +98,12 @@ internal sealed class OperatorTraffic : IAsyncDisposable
         }
     }
 
-    private static string BreastCancerBody(string user) => new JsonObject
+    /// <summary>A predict body with one of the data set's rows, in turn.</summary>
+    private static string BreastCancerBody(string user, int row) => new JsonObject
     {
         ["model"] = "breast-cancer",
         ["user_id"] = user,
-        ["features"] = BatchTestData.Record(user.Length),
+        ["features"] = BatchTestData.Record(row % BatchTestData.SourceRows.Count),
     }.ToJsonString();
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");

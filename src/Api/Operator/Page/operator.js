@@ -279,7 +279,8 @@ function renderDrift(overview) {
         el('td', {}, pill(d.status.replace('_', ' '), d.status)),
         el('td', { className: 'num', text: `${count(d.rows)}${d.rows < d.minimum_rows ? ' of ' + count(d.minimum_rows) : ''}` }),
         el('td', { className: 'num', text: fixed(d.prediction_psi, 3) }),
-        el('td', { text: d.worst_features.map(f => `${f.feature} (${f.psi.toFixed(3)})`).join(', ') || dash })));
+        // Below the minimum rows the per-feature figures are noise; the status says so.
+        el('td', { text: (d.rows >= d.minimum_rows && d.worst_features.map(f => `${f.feature} (${f.psi.toFixed(3)})`).join(', ')) || dash })));
     }
   }
   fill(document.querySelector('#drift tbody'), rows, 6, 'No loaded version to watch.');
