@@ -13,6 +13,7 @@ internal sealed record DriftSummary(string Status, long Rows, long MinimumRows, 
     /// <summary>How many of the worst features a summary keeps.</summary>
     public const int FeatureCount = 3;
 
+    /// <summary>The summary of <paramref name="report"/>, whose features come worst first.</summary>
     public static DriftSummary From(DriftReport report) => new(
         report.Status,
         report.Rows,

@@ -6,7 +6,9 @@ namespace OrleansInference.Api.Operator;
 /// <param name="Message">What happened, in a sentence.</param>
 internal sealed record OperatorAlert(string Severity, string Subject, string Message)
 {
+    /// <summary>Serving is affected: a version failed, a guardrail rolled a canary back.</summary>
     public const string Critical = "critical";
 
+    /// <summary>Worth a look: drift, earlier rollbacks, a failed batch job.</summary>
     public const string Warning = "warning";
 }

@@ -44,6 +44,7 @@ internal static class OperatorEndpoints
         ui.MapGet("/api/overview", async (HttpContext context, CancellationToken cancellationToken) =>
             {
                 context.Response.Headers.CacheControl = "no-store";
+                context.Response.Headers.XContentTypeOptions = "nosniff";
                 return ExperimentJson.Ok(await overview.BuildAsync(cancellationToken));
             })
             .WithName("OperatorOverview")

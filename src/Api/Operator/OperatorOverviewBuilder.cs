@@ -21,6 +21,9 @@ internal sealed class OperatorOverviewBuilder(ModelCatalog catalog, IGrainFactor
     /// <summary>Events listed per experiment, the latest ones.</summary>
     public const int EventCount = 10;
 
+    /// <summary>Ended experiments listed besides the active ones, the most recently changed.</summary>
+    public const int EndedExperimentCount = 10;
+
     /// <summary>Links to the other operator views, relative to the page (<c>/ui/</c>), so they hold behind a path prefix.</summary>
     private static readonly Dictionary<string, string> Links = new(StringComparer.Ordinal)
     {
@@ -70,8 +73,10 @@ internal sealed class OperatorOverviewBuilder(ModelCatalog catalog, IGrainFactor
 
     private async Task<IReadOnlyList<ExperimentOverview>> ExperimentsAsync(CancellationToken cancellationToken)
     {
+        // Every active experiment and the latest ended ones: old experiments' grains stay idle (and collectable).
         var all = await grains.GetGrain<IExperimentIndexGrain>(0).ListAsync(null, cancellationToken);
-        var overviews = await Task.WhenAll(all.Select(async info =>
+        var shown = all.Where(e => e.IsActive).Concat(all.Where(e => !e.IsActive).OrderByDescending(e => e.UpdatedAt).Take(EndedExperimentCount));
+        var overviews = await Task.WhenAll(shown.Select(async info =>
         {
             var grain = grains.GetGrain<IExperimentGrain>(info.Id);
             var metrics = grain.GetMetricsAsync(cancellationToken);
