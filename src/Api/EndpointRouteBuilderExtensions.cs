@@ -10,6 +10,7 @@ using OrleansInference.Api.Http;
 using OrleansInference.Api.KServe;
 using OrleansInference.Api.Management;
 using OrleansInference.Api.Metrics;
+using OrleansInference.Api.Operator;
 using OrleansInference.Api.Predict;
 using OrleansInference.Api.Security;
 using OrleansInference.Contracts.Models;
@@ -57,6 +58,7 @@ public static class EndpointRouteBuilderExtensions
         app.MapKServeEndpoints();
         app.MapExperimentEndpoints();
         app.MapBatchJobEndpoints();
+        app.MapOperatorPage();
         if (dashboard)
         {
             // Orleans' own dashboard: silos, grains and call rates, for operators (admin role when keys are configured).

@@ -66,6 +66,13 @@ public sealed class ApiNodeAsClusterClientTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         using var unknown = await _clientHttp.PostAsync("api/v1/predict", new StringContent("""{"model": "nope", "features": {"a": 1}}""", Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+
+        // The operator page's overview on the client node: the silo's versions and counters, through grain calls.
+        var overview = await SendAsync(_clientHttp, HttpMethod.Get, "ui/api/overview");
+        var iris = overview["models"]!.AsArray().Single(m => (string?)m!["name"] == "iris")!["versions"]!.AsArray().Single(v => (string?)v!["version"] == "1")!;
+        Assert.Equal("ready", (string?)iris["state"]);
+        Assert.Equal("CPU", (string?)iris["execution_provider"]);
+        Assert.True((long)iris["statistics"]!["inference_count"]! >= 1, iris.ToJsonString());
     }
 
     [Fact]

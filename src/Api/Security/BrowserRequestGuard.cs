@@ -71,7 +71,8 @@ internal static class BrowserRequestGuard
         && uri.Scheme == request.Scheme
         && string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase);
 
-    private static bool IsLoopbackHost(string host) =>
+    /// <summary>True when <paramref name="host"/> (a <c>Host</c> header's name) is localhost or a loopback address.</summary>
+    internal static bool IsLoopbackHost(string host) =>
         string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
         || (IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
 

@@ -116,6 +116,23 @@ public sealed partial class BatchJobStore
         return ids;
     }
 
+    /// <summary>Ids of the <paramref name="limit"/> most recently submitted jobs, newest first.</summary>
+    public async Task<IReadOnlyList<string>> ListRecentAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id FROM jobs ORDER BY created_at DESC, id LIMIT $limit";
+        command.Parameters.AddWithValue("$limit", limit);
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
     /// <summary>Records the plan (rows and chunks) and the running state.</summary>
     public Task MarkRunningAsync(string id, long rowsTotal, int chunksTotal, DateTimeOffset startedAt, CancellationToken cancellationToken) =>
         ExecuteAsync(
