@@ -43,6 +43,7 @@ public static class ApiServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Security.AuthOptions>, Security.AuthOptionsValidator>());
         services.TryAddSingleton<Security.ApiKeyRegistry>();
         services.TryAddSingleton<Security.AccessControl>();
+        Security.JwtServiceCollectionExtensions.AddJwtBearerTokens(services);
         services.AddProblemDetails();
         services.AddRequestDecompression();
         services.AddSingleton<Microsoft.AspNetCore.RequestDecompression.IRequestDecompressionProvider, Http.RequestBodyDecompression>();
