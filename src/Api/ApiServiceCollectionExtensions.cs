@@ -44,6 +44,7 @@ public static class ApiServiceCollectionExtensions
         services.TryAddSingleton<Security.ApiKeyRegistry>();
         services.TryAddSingleton<Security.AccessControl>();
         Security.JwtServiceCollectionExtensions.AddJwtBearerTokens(services);
+        Resilience.ResilienceServiceCollectionExtensions.AddVersionCircuitBreakers(services, configuration);
         services.AddProblemDetails();
         services.AddRequestDecompression();
         services.AddSingleton<Microsoft.AspNetCore.RequestDecompression.IRequestDecompressionProvider, Http.RequestBodyDecompression>();
