@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using OrleansInference.Api.Grpc.Protocol;
 using OrleansInference.Api.Tests.Experiments;
 using OrleansInference.Api.Tests.Infrastructure;
 
@@ -85,6 +86,19 @@ public sealed class CircuitBreakerTests : IAsyncLifetime
             Assert.Equal("1", v2.Headers.GetValues("X-Fallback-Version").Single());
             Assert.Equal("1", (string?)body["model_version"]);
             Assert.True((bool?)body["parameters"]?["fallback"] == true, body.ToJsonString());
+        }
+
+        // gRPC: the same, marked in the response parameters.
+        using (var channel = global::Grpc.Net.Client.GrpcChannel.ForAddress(_server.GrpcAddress))
+        {
+            var grpc = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+            var infer = new ModelInferRequest { ModelName = WithFallback, ModelVersion = "9" };
+            var input = new ModelInferRequest.Types.InferInputTensor { Name = "features", Datatype = "FP32", Shape = { 1, 30 }, Contents = new InferTensorContents() };
+            input.Contents.Fp32Contents.AddRange(Enumerable.Repeat(1f, 30));
+            infer.Inputs.Add(input);
+            var answer = await grpc.ModelInferAsync(infer);
+            Assert.Equal("1", answer.ModelVersion);
+            Assert.True(answer.Parameters["fallback"].BoolParam);
         }
 
         // Phase 3: after the break (2 s) the next call is a trial; all-zero rows run on the faulty version, so the
