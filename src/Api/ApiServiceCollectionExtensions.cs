@@ -43,6 +43,8 @@ public static class ApiServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Security.AuthOptions>, Security.AuthOptionsValidator>());
         services.TryAddSingleton<Security.ApiKeyRegistry>();
         services.TryAddSingleton<Security.AccessControl>();
+        Security.JwtServiceCollectionExtensions.AddJwtBearerTokens(services);
+        Resilience.ResilienceServiceCollectionExtensions.AddVersionCircuitBreakers(services, configuration);
         services.AddProblemDetails();
         services.AddRequestDecompression();
         services.AddSingleton<Microsoft.AspNetCore.RequestDecompression.IRequestDecompressionProvider, Http.RequestBodyDecompression>();

@@ -41,7 +41,8 @@ public static class EndpointRouteBuilderExtensions
             app.Services.GetRequiredService<IOptions<ApiOptions>>(),
             app.Services.GetRequiredService<TimeProvider>(),
             app.Services.GetRequiredService<ExperimentRouter>(),
-            app.Services.GetRequiredService<PredictionLog>());
+            app.Services.GetRequiredService<PredictionLog>(),
+            app.Services.GetRequiredService<Resilience.VersionCircuitBreakers>());
         app.MapPost("/api/v1/predict", (Func<HttpContext, Task>)predict.HandleAsync)
             .WithMetadata(WritesErrorBodiesMetadata.Instance)
             .WithName("Predict")

@@ -25,7 +25,9 @@ internal sealed record BatchJobView(
     [property: JsonPropertyName("status_url")] string StatusUrl,
     [property: JsonPropertyName("output_url")] string? OutputUrl,
     [property: JsonPropertyName("errors_url")] string? ErrorsUrl,
-    [property: JsonPropertyName("output_path")] string? OutputPath)
+    [property: JsonPropertyName("output_path")] string? OutputPath,
+    [property: JsonPropertyName("webhook")] string? Webhook,
+    [property: JsonPropertyName("webhook_dead_letter")] BatchWebhookDeadLetterView? WebhookDeadLetter)
 {
     public static BatchJobView From(BatchJobStatus s)
     {
@@ -35,6 +37,7 @@ internal sealed record BatchJobView(
             s.Progress is { } p ? Math.Round(p, 4) : null, s.ChunksTotal, s.ChunksDone,
             s.RowsPerSecond is { } r ? Math.Round(r, 1) : null, s.EstimatedRemaining is { } eta ? Math.Round(eta.TotalSeconds, 1) : null,
             s.CreatedAt, s.StartedAt, s.FinishedAt, s.Error, url,
-            s.OutputPath is null ? null : url + "/output", s.ErrorsPath is null ? null : url + "/errors", s.OutputPath);
+            s.OutputPath is null ? null : url + "/output", s.ErrorsPath is null ? null : url + "/errors", s.OutputPath,
+            s.Webhook, s.WebhookDeadLetter is { } letter ? new BatchWebhookDeadLetterView(letter.Url, letter.Attempts, letter.LastOutcome, letter.FailedAt) : null);
     }
 }

@@ -197,7 +197,14 @@ internal sealed class GrpcInferenceService(IServiceProvider services, IOptions<G
         var result = outcome.Value!;
         try
         {
-            return GrpcTensorConverter.ToResponse(result, request.Id);
+            var response = GrpcTensorConverter.ToResponse(result, request.Id);
+            if (outcome.FallbackVersion is not null)
+            {
+                // Served by the model's fallback version while the requested version's circuit breaker is open.
+                response.Parameters["fallback"] = new InferParameter { BoolParam = true };
+            }
+
+            return response;
         }
         finally
         {

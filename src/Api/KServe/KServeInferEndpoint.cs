@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using OrleansInference.Api.Http;
+using OrleansInference.Api.Resilience;
 using OrleansInference.Contracts.Inference;
 using OrleansInference.Contracts.Models;
 using OrleansInference.Grid.Catalog;
@@ -19,6 +20,10 @@ internal static class KServeInferEndpoint
 {
     /// <summary>The largest <c>timeout</c> parameter accepted, in microseconds (one hour).</summary>
     private const long MaxTimeoutMicroseconds = 3_600_000_000;
+
+    /// <summary>The response parameters of an answer served by a fallback version: <c>{"fallback": true}</c>.</summary>
+    private static readonly IReadOnlyDictionary<string, V2ParameterValue> FallbackParameters =
+        new Dictionary<string, V2ParameterValue> { ["fallback"] = V2ParameterValue.FromBoolean(true) };
 
     public static async Task HandleAsync(HttpContext context, string model, string? version)
     {
@@ -70,8 +75,13 @@ internal static class KServeInferEndpoint
         try
         {
             using var buffer = new PooledBufferWriter(16 * 1024);
-            var layout = V2InferResponseWriter.Write(buffer, result, v2);
+            var layout = V2InferResponseWriter.Write(buffer, result, v2, outcome.FallbackVersion is null ? null : FallbackParameters);
             response.StatusCode = StatusCodes.Status200OK;
+            if (outcome.FallbackVersion is { } fallbackVersion)
+            {
+                response.Headers[Predict.PredictEndpoint.FallbackVersionHeader] = fallbackVersion;
+            }
+
             response.ContentLength = buffer.WrittenCount;
             if (layout.HasBinaryData)
             {
@@ -130,7 +140,8 @@ internal static class KServeInferEndpoint
         }
 
         var request = v2.Request with { Priority = priority, Deadline = deadline };
-        var result = await grid.InferAsync(ModelKeys.VersionKey(model, version), request, cancellationToken);
+        var breakers = services.GetRequiredService<VersionCircuitBreakers>();
+        var (result, fallbackVersion) = await breakers.InferAsync(grid, model, version, ModelKeys.VersionKey(model, version), request, cancellationToken);
         if (!result.IsSuccess)
         {
             Dispose(result);
@@ -139,13 +150,13 @@ internal static class KServeInferEndpoint
 
         if (!V2Classification.IsRequested(v2))
         {
-            return result;
+            return ((V2Outcome<InferenceResult>)result).ServedBy(fallbackVersion);
         }
 
         var catalog = services.GetRequiredService<ModelCatalog>();
-        var postprocessing = catalog.TryGet(model, version, out var entry) ? entry.Config.Postprocessing : null;
+        var postprocessing = catalog.TryGet(model, fallbackVersion ?? version, out var entry) ? entry.Config.Postprocessing : null;
         var labelOutput = postprocessing?.Output ?? (entry?.Config.Outputs is [var first, ..] ? first.Name : null);
-        return V2Classification.Apply(result, v2, output => output == labelOutput ? postprocessing?.Labels : null);
+        return V2Classification.Apply(result, v2, output => output == labelOutput ? postprocessing?.Labels : null).ServedBy(fallbackVersion);
     }
 
     /// <summary>Null when the model (and the version, when given) is registered; otherwise the 404 that says what is.</summary>

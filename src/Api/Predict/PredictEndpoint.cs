@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.ObjectPool;
 using Microsoft.Extensions.Options;
 using OrleansInference.Api.Http;
+using OrleansInference.Api.Resilience;
 using OrleansInference.Contracts.Inference;
 using OrleansInference.Contracts.Models;
 using OrleansInference.Grid.Catalog;
@@ -23,8 +24,12 @@ internal sealed class PredictEndpoint(
     IOptions<ApiOptions> options,
     TimeProvider time,
     ExperimentRouter experiments,
-    PredictionLog log)
+    PredictionLog log,
+    VersionCircuitBreakers breakers)
 {
+    /// <summary>The header naming the version that answered in place of a version whose circuit breaker is open.</summary>
+    public const string FallbackVersionHeader = "X-Fallback-Version";
+
     private readonly PredictionIdGenerator _ids = new(time);
     private readonly ObjectPool<JsonResponseBuffer> _responses = JsonResponseBuffer.CreatePool();
 
@@ -50,6 +55,7 @@ internal sealed class PredictEndpoint(
         CatalogEntry? entry;
         bool singleRow;
         PredictResult result;
+        string? fallbackVersion;
         try
         {
             if (string.IsNullOrEmpty(envelope.Model))
@@ -85,7 +91,7 @@ internal sealed class PredictEndpoint(
             var deadline = time.GetUtcNow().AddMilliseconds(entry.Config.Batching?.DefaultTimeoutMs ?? options.Value.DefaultDeadlineMs);
             experiment?.CaptureFeatures(rows.AsSpan(0, rowCount * columns), rowCount, columns);
             var request = new PredictRequest(rows.AsMemory(0, rowCount * columns), rowCount, columns, RequestPriority.RealTime, deadline);
-            result = await grid.PredictAsync(entry.VersionKey, request, cancellationToken);
+            (result, fallbackVersion) = await breakers.PredictAsync(grid, entry.Name, entry.Version, entry.VersionKey, request, cancellationToken);
         }
         finally
         {
@@ -117,13 +123,17 @@ internal sealed class PredictEndpoint(
         var latencyMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
+        if (fallbackVersion is not null)
+        {
+            context.Response.Headers[FallbackVersionHeader] = fallbackVersion;
+        }
 
         // Written whole first, so the response carries Content-Length and goes out in one write, not in chunks; the
         // bytes are copied into the response before anything is awaited, so the buffer goes back to its pool at once.
         var response = _responses.Get();
         try
         {
-            PredictResponseWriter.Write(response.Writer, _ids, log, result, singleRow, latencyMs, experiment);
+            PredictResponseWriter.Write(response.Writer, _ids, log, result, singleRow, latencyMs, experiment, fallback: fallbackVersion is not null);
             response.Writer.Flush();
             context.Response.ContentLength = response.Buffer.WrittenCount;
             context.Response.BodyWriter.Write(response.Buffer.WrittenMemory.Span);

@@ -8,17 +8,20 @@ namespace OrleansInference.Api.Predict;
 /// Writes predict responses: one object for a single-row request, otherwise
 /// <c>{"model", "model_version", "predictions": [...]}</c>. Each row carries
 /// <c>prediction_id, prediction, label, confidence, latency_ms, model_version</c>,
-/// plus <c>experiment, variant</c> when an experiment routed the request. Every row is logged in the
+/// plus <c>experiment, variant</c> when an experiment routed the request, and <c>fallback: true</c> when the model's
+/// fallback version answered because the requested version's circuit breaker was open. Every row is logged in the
 /// <see cref="PredictionLog"/> for feedback.
 /// </summary>
 internal static class PredictResponseWriter
 {
-    public static void Write(Utf8JsonWriter writer, PredictionIdGenerator ids, PredictionLog log, PredictResult result, bool singleRow, double latencyMs, ExperimentRequest? experiment = null)
+    public static void Write(
+        Utf8JsonWriter writer, PredictionIdGenerator ids, PredictionLog log, PredictResult result, bool singleRow, double latencyMs,
+        ExperimentRequest? experiment = null, bool fallback = false)
     {
         var rows = result.Rows ?? [];
         if (singleRow && rows.Count == 1)
         {
-            WriteRow(writer, ids, log, result, rows[0], latencyMs, experiment);
+            WriteRow(writer, ids, log, result, rows[0], latencyMs, experiment, fallback);
             return;
         }
 
@@ -26,17 +29,24 @@ internal static class PredictResponseWriter
         writer.WriteString("model"u8, result.ModelName);
         writer.WriteString("model_version"u8, result.ModelVersion);
         writer.WriteNumber("latency_ms"u8, Math.Round(latencyMs, 3));
+        if (fallback)
+        {
+            writer.WriteBoolean("fallback"u8, true);
+        }
+
         writer.WriteStartArray("predictions"u8);
         foreach (var row in rows)
         {
-            WriteRow(writer, ids, log, result, row, latencyMs, experiment);
+            WriteRow(writer, ids, log, result, row, latencyMs, experiment, fallback);
         }
 
         writer.WriteEndArray();
         writer.WriteEndObject();
     }
 
-    private static void WriteRow(Utf8JsonWriter writer, PredictionIdGenerator ids, PredictionLog log, PredictResult result, RowPrediction row, double latencyMs, ExperimentRequest? experiment)
+    private static void WriteRow(
+        Utf8JsonWriter writer, PredictionIdGenerator ids, PredictionLog log, PredictResult result, RowPrediction row, double latencyMs,
+        ExperimentRequest? experiment, bool fallback)
     {
         writer.WriteStartObject();
         var predictionId = ids.NewId();
@@ -77,6 +87,11 @@ internal static class PredictResponseWriter
         if (result.Cached)
         {
             writer.WriteBoolean("cached"u8, true);
+        }
+
+        if (fallback)
+        {
+            writer.WriteBoolean("fallback"u8, true);
         }
 
         if (experiment is not null)

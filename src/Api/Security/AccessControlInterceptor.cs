@@ -12,35 +12,53 @@ internal sealed class AccessControlInterceptor(AccessControl access) : Intercept
 {
     public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
-        Check(context);
+        var check = access.CheckAsync(context.GetHttpContext(), browserReachable: false);
+        if (!check.IsCompletedSuccessfully)
+        {
+            return CheckedAsync(check, () => continuation(request, context));
+        }
+
+        Throw(check.Result);
         return continuation(request, context);
     }
 
     public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
         IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        Check(context);
+        var check = access.CheckAsync(context.GetHttpContext(), browserReachable: false);
+        if (!check.IsCompletedSuccessfully)
+        {
+            return CheckedAsync(check, () => continuation(requestStream, context));
+        }
+
+        Throw(check.Result);
         return continuation(requestStream, context);
     }
 
-    public override Task ServerStreamingServerHandler<TRequest, TResponse>(
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
         TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        Check(context);
-        return continuation(request, responseStream, context);
+        Throw(await access.CheckAsync(context.GetHttpContext(), browserReachable: false));
+        await continuation(request, responseStream, context);
     }
 
-    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(
         IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
         DuplexStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        Check(context);
-        return continuation(requestStream, responseStream, context);
+        Throw(await access.CheckAsync(context.GetHttpContext(), browserReachable: false));
+        await continuation(requestStream, responseStream, context);
     }
 
-    private void Check(ServerCallContext context)
+    private static async Task<TResponse> CheckedAsync<TResponse>(ValueTask<AccessRefusal?> check, Func<Task<TResponse>> continuation)
     {
-        if (access.Check(context.GetHttpContext(), browserReachable: false) is not { } refusal)
+        Throw(await check);
+        return await continuation();
+    }
+
+    private static void Throw(AccessRefusal? refusal)
+    {
+        if (refusal is null)
         {
             return;
         }

@@ -22,7 +22,24 @@ internal sealed class AccessControlMiddleware(RequestDelegate next, AccessContro
             return next(context);
         }
 
-        return access.Check(context, browserReachable: true) is { } refusal ? RefuseAsync(context, refusal) : next(context);
+        var check = access.CheckAsync(context, browserReachable: true);
+        if (!check.IsCompletedSuccessfully)
+        {
+            return CheckedAsync(check, context);
+        }
+
+        return check.Result is { } refusal ? RefuseAsync(context, refusal) : next(context);
+    }
+
+    private async Task CheckedAsync(ValueTask<AccessRefusal?> check, HttpContext context)
+    {
+        if (await check is { } refusal)
+        {
+            await RefuseAsync(context, refusal);
+            return;
+        }
+
+        await next(context);
     }
 
     private static async Task RefuseAsync(HttpContext context, AccessRefusal refusal)

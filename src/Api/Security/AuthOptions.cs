@@ -1,6 +1,6 @@
 namespace OrleansInference.Api.Security;
 
-/// <summary>API keys and rate limits (configuration section <c>Auth</c>).</summary>
+/// <summary>API keys, JWT bearer tokens and rate limits (configuration section <c>Auth</c>).</summary>
 public sealed class AuthOptions
 {
     /// <summary>The configuration section these options bind to.</summary>
@@ -15,6 +15,9 @@ public sealed class AuthOptions
 
     /// <summary>The accepted keys.</summary>
     public IList<ApiKeyOptions> Keys { get; } = [];
+
+    /// <summary>JWT bearer tokens accepted beside the keys (section <c>Auth:Jwt</c>); off unless a signing key is set.</summary>
+    public JwtOptions Jwt { get; set; } = new();
 
     /// <summary>Whether <c>/metrics</c> stays open to Prometheus scrapers without a key. Default true.</summary>
     public bool AnonymousMetrics { get; set; } = true;

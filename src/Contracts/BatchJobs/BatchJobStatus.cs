@@ -23,6 +23,8 @@ namespace OrleansInference.Contracts.BatchJobs;
 /// <param name="OutputPath">The merged output file on the server; set once the job succeeded.</param>
 /// <param name="ErrorsPath">The rejected-rows file on the server; set once the job succeeded.</param>
 /// <param name="Owner">The API key that created the job; null for jobs created on a server without API keys.</param>
+/// <param name="Webhook">The completion webhook's delivery: none, pending, delivered or failed.</param>
+/// <param name="WebhookDeadLetter">Why the webhook was never delivered, once it failed.</param>
 [GenerateSerializer]
 [Immutable]
 [Alias("oi.BatchJobStatus")]
@@ -45,7 +47,9 @@ public sealed record BatchJobStatus(
     [property: Id(15)] string? Error,
     [property: Id(16)] string? OutputPath,
     [property: Id(17)] string? ErrorsPath,
-    [property: Id(18)] string? Owner = null)
+    [property: Id(18)] string? Owner = null,
+    [property: Id(19)] string? Webhook = null,
+    [property: Id(20)] BatchWebhookDeadLetter? WebhookDeadLetter = null)
 {
     /// <summary>True for Succeeded, Failed and Cancelled.</summary>
     public bool IsFinal => State is BatchJobState.Succeeded or BatchJobState.Failed or BatchJobState.Cancelled;

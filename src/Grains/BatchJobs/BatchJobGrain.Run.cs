@@ -167,18 +167,27 @@ public sealed partial class BatchJobGrain
         }
 
         var body = JsonSerializer.SerializeToUtf8Bytes(BatchJobWebhookBody.From(Status()!), BatchJobJsonContext.Default.BatchJobWebhookBody);
-        bool delivered;
+        BatchWebhookDeadLetter? deadLetter;
         try
         {
-            delivered = await _webhooks.SendAsync(job.Id, job.CallbackUrl, body, cancellationToken);
+            deadLetter = await _webhooks.SendAsync(job.Id, job.CallbackUrl, body, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             return;
         }
 
-        var state = delivered ? WebhookState.Delivered : WebhookState.Failed;
-        await _store.SetWebhookAsync(job.Id, state, CancellationToken.None);
+        if (deadLetter is null)
+        {
+            await _store.SetWebhookAsync(job.Id, WebhookState.Delivered, CancellationToken.None);
+        }
+        else
+        {
+            await _store.DeadLetterWebhookAsync(job.Id, deadLetter, CancellationToken.None);
+            Volatile.Write(ref _deadLetter, deadLetter);
+        }
+
+        var state = deadLetter is null ? WebhookState.Delivered : WebhookState.Failed;
         Volatile.Write(ref _record, Volatile.Read(ref _record)! with { Webhook = state });
     }
 }

@@ -32,6 +32,7 @@ public sealed partial class BatchJobGrain : Grain, IBatchJobGrain, IRemindable
     private readonly ILogger<BatchJobGrain> _logger;
     private string? _jobId;
     private BatchJobRecord? _record;
+    private BatchWebhookDeadLetter? _deadLetter;
     private Task? _run;
     private CancellationTokenSource? _runCancellation;
     private IDisposable? _keepAlive;
@@ -65,6 +66,10 @@ public sealed partial class BatchJobGrain : Grain, IBatchJobGrain, IRemindable
         if (_record is not null)
         {
             await LoadCheckpointsAsync(cancellationToken);
+            if (_record.Webhook == WebhookState.Failed)
+            {
+                _deadLetter = await _store.GetWebhookDeadLetterAsync(JobId, cancellationToken);
+            }
         }
     }
 
@@ -247,6 +252,14 @@ public sealed partial class BatchJobGrain : Grain, IBatchJobGrain, IRemindable
         Volatile.Write(ref _chunksDone, checkpoints.Count);
     }
 
+    private static string WebhookWire(WebhookState state) => state switch
+    {
+        WebhookState.None => "none",
+        WebhookState.Pending => "pending",
+        WebhookState.Delivered => "delivered",
+        _ => "failed",
+    };
+
     private BatchJobStatus? Status()
     {
         var r = Volatile.Read(ref _record);
@@ -275,6 +288,6 @@ public sealed partial class BatchJobGrain : Grain, IBatchJobGrain, IRemindable
         return new BatchJobStatus(
             r.Id, r.Model, r.Version, r.State, r.OutputFormat, r.RowsTotal, done, Interlocked.Read(ref _errors), r.ChunksTotal,
             Volatile.Read(ref _chunksDone), rate, eta, r.CreatedAt, r.StartedAt, r.FinishedAt, r.Error,
-            succeeded ? r.OutputPath : null, errorsPath, r.Owner);
+            succeeded ? r.OutputPath : null, errorsPath, r.Owner, WebhookWire(r.Webhook), Volatile.Read(ref _deadLetter));
     }
 }

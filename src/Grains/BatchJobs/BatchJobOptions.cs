@@ -51,15 +51,28 @@ public sealed class BatchJobOptions
     /// </summary>
     public string? WebhookSecret { get; set; }
 
-    /// <summary>Delivery attempts per webhook, 1 to 20; default 6.</summary>
+    /// <summary>Delivery attempts per webhook (the first and its retries), 1 to 20; default 6.</summary>
     [Range(1, 20)]
     public int WebhookMaxAttempts { get; set; } = 6;
 
-    /// <summary>Wait before the first retry; doubles after each failed attempt. 1 ms to 1 hour; default 1 second.</summary>
+    /// <summary>
+    /// The median wait before the first retry, 1 ms to 1 hour; default 1 second. Later waits grow exponentially with
+    /// decorrelated jitter (so receivers that failed together are not retried together), capped by
+    /// <see cref="WebhookMaxBackoff"/>.
+    /// </summary>
     public TimeSpan WebhookInitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between two attempts, from <see cref="WebhookInitialBackoff"/> to 1 hour; default 1 minute.</summary>
+    public TimeSpan WebhookMaxBackoff { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Timeout of one webhook attempt, 100 ms to 5 minutes; default 10 seconds.</summary>
     public TimeSpan WebhookTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The bound on a whole delivery, attempts and waits together, from <see cref="WebhookTimeout"/> to 24 hours; default
+    /// 10 minutes. Past it the webhook is dead-lettered like one whose attempts ran out.
+    /// </summary>
+    public TimeSpan WebhookTotalTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
     /// Period of the durable reminder that resumes an unfinished job (or its pending webhook) on whichever silo holds

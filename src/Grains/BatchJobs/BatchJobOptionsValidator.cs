@@ -23,6 +23,16 @@ internal sealed class BatchJobOptionsValidator : IValidateOptions<BatchJobOption
             Add($"BatchJobs:WebhookTimeout is {options.WebhookTimeout}; it must be from 100 ms to 5 minutes.");
         }
 
+        if (options.WebhookMaxBackoff < options.WebhookInitialBackoff || options.WebhookMaxBackoff > TimeSpan.FromHours(1))
+        {
+            Add($"BatchJobs:WebhookMaxBackoff is {options.WebhookMaxBackoff}; it must be from BatchJobs:WebhookInitialBackoff ({options.WebhookInitialBackoff}) to 1 hour.");
+        }
+
+        if (options.WebhookTotalTimeout < options.WebhookTimeout || options.WebhookTotalTimeout > TimeSpan.FromHours(24))
+        {
+            Add($"BatchJobs:WebhookTotalTimeout is {options.WebhookTotalTimeout}; it must be from BatchJobs:WebhookTimeout ({options.WebhookTimeout}) to 24 hours.");
+        }
+
         if (options.ResumeReminderPeriod < TimeSpan.FromMinutes(1) || options.ResumeReminderPeriod > TimeSpan.FromHours(1))
         {
             Add($"BatchJobs:ResumeReminderPeriod is {options.ResumeReminderPeriod}; it must be from 1 minute to 1 hour.");

@@ -29,6 +29,12 @@ public sealed partial class BatchJobStore
             webhook TEXT NOT NULL,
             owner TEXT,
             body_hash TEXT);
+        CREATE TABLE IF NOT EXISTS webhook_dead_letters (
+            job_id TEXT PRIMARY KEY,
+            url TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            last_outcome TEXT NOT NULL,
+            failed_at INTEGER NOT NULL);
         CREATE TABLE IF NOT EXISTS chunks (
             job_id TEXT NOT NULL,
             chunk_index INTEGER NOT NULL,

@@ -149,6 +149,42 @@ public sealed partial class BatchJobStore
     public Task SetWebhookAsync(string id, WebhookState state, CancellationToken cancellationToken) =>
         ExecuteAsync("UPDATE jobs SET webhook = $webhook WHERE id = $id", cancellationToken, ("$id", id), ("$webhook", state.ToString()));
 
+    /// <summary>Records a webhook that was never delivered: its dead letter, and the job's webhook state Failed, in one transaction.</summary>
+    public async Task DeadLetterWebhookAsync(string id, BatchWebhookDeadLetter letter, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = """
+                INSERT INTO webhook_dead_letters (job_id, url, attempts, last_outcome, failed_at) VALUES ($id, $url, $attempts, $outcome, $failed)
+                ON CONFLICT(job_id) DO UPDATE SET url = $url, attempts = $attempts, last_outcome = $outcome, failed_at = $failed;
+                UPDATE jobs SET webhook = 'Failed' WHERE id = $id;
+                """;
+            command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$url", letter.Url);
+            command.Parameters.AddWithValue("$attempts", letter.Attempts);
+            command.Parameters.AddWithValue("$outcome", letter.LastOutcome);
+            command.Parameters.AddWithValue("$failed", letter.FailedAt.ToUnixTimeMilliseconds());
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>The dead letter of a job's webhook, or null when it has none.</summary>
+    public async Task<BatchWebhookDeadLetter?> GetWebhookDeadLetterAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT url, attempts, last_outcome, failed_at FROM webhook_dead_letters WHERE job_id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new BatchWebhookDeadLetter(reader.GetString(0), reader.GetInt32(1), reader.GetString(2), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)))
+            : null;
+    }
+
     /// <summary>Checkpoints a finished chunk. Idempotent: a chunk checkpointed twice keeps its first record.</summary>
     public Task CheckpointAsync(string id, ChunkCheckpoint checkpoint, CancellationToken cancellationToken) =>
         ExecuteAsync(

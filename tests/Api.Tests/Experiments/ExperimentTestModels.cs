@@ -32,7 +32,7 @@ internal static class ExperimentTestModels
         }
     }
 
-    private static void WriteFaulty(string modelRoot, string name)
+    public static void WriteFaulty(string modelRoot, string name)
     {
         var source = Path.Combine(modelRoot, "breast-cancer", "1");
         var target = Path.Combine(modelRoot, name, FaultyVersion);
