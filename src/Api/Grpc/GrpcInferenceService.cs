@@ -17,8 +17,7 @@ namespace OrleansInference.Api.Grpc;
 [BindServiceMethod(typeof(GrpcInferenceService), nameof(BindService))]
 internal sealed class GrpcInferenceService(IServiceProvider services, IOptions<GrpcOptions> options) : GRPCInferenceService.GRPCInferenceServiceBase
 {
-    private const string SharedMemoryUnavailable =
-        "Shared memory is not offered by this server (it claims neither the system_shared_memory nor the cuda_shared_memory extension): send tensors in the request, raw_input_contents or typed contents.";
+    private const string SharedMemoryUnavailable = UnofferedExtensions.SharedMemory;
 
     /// <summary>The service's descriptor, for server reflection.</summary>
     public static global::Google.Protobuf.Reflection.ServiceDescriptor Descriptor => GRPCInferenceService.Descriptor;
@@ -80,11 +79,10 @@ internal sealed class GrpcInferenceService(IServiceProvider services, IOptions<G
         throw Unimplemented(SharedMemoryUnavailable);
 
     public override Task<TraceSettingResponse> TraceSetting(TraceSettingRequest request, ServerCallContext context) =>
-        throw Unimplemented(
-            "Trace settings are not offered by this server (it does not claim Triton's trace extension): requests are traced with OpenTelemetry, exported over OTLP when Telemetry:OtlpEndpoint is configured.");
+        throw Unimplemented(UnofferedExtensions.Trace);
 
     public override Task<LogSettingsResponse> LogSettings(LogSettingsRequest request, ServerCallContext context) =>
-        throw Unimplemented("Log settings are not offered by this server (it does not claim Triton's logging extension): log levels come from the Logging section of its configuration.");
+        throw Unimplemented(UnofferedExtensions.Logging);
 
     public override Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context) =>
         InferAsync(request, context);

@@ -55,6 +55,7 @@ internal static class KServeEndpoints
             .WithMetadata(Http.WritesErrorBodiesMetadata.Instance)
             .WithSummary("Inference (v2) on one version.");
         TritonEndpoints.Map(v2);
+        UnofferedExtensions.Map(v2);
     }
 
     internal static IResult Error(int status, string message) =>

@@ -336,6 +336,14 @@ def _():
     expect_error(lambda: rpc.get_model_config("nope"), "nope", status="StatusCode.NOT_FOUND")
 
 
+@case("http: shared-memory and trace endpoints are not implemented, with the reason")
+def _():
+    expect_error(lambda: http.get_system_shared_memory_status(), "system_shared_memory")
+    expect_error(lambda: http.get_cuda_shared_memory_status(), "cuda_shared_memory")
+    expect_error(lambda: http.get_trace_settings(), "trace")
+    expect(not any("shared_memory" in e or "trace" in e for e in http.get_server_metadata()["extensions"]), "an unoffered extension is claimed")
+
+
 @case("grpc: shared-memory and trace rpcs are unimplemented, with the reason")
 def _():
     expect_error(lambda: rpc.get_system_shared_memory_status(), "system_shared_memory", status="StatusCode.UNIMPLEMENTED")
