@@ -38,7 +38,7 @@ internal static class LoadRunner
     public static async Task<LoadRunResult> ClosedLoopAsync(LoadTarget target, int concurrency, TimeSpan duration, bool record = true)
     {
         var generatorCpu = Environment.CpuUsage.TotalTime;
-        var histogram = new LatencyHistogram();
+        var histogram = LatencySummary.NewHistogram();
         long errors = 0;
         using var abort = new CancellationTokenSource(duration + TimeSpan.FromSeconds(30));
         var connections = await ConnectAsync(target, concurrency, abort.Token);
@@ -60,16 +60,15 @@ internal static class LoadRunner
                         continue;
                     }
 
-                    var ns = (long)((Stopwatch.GetTimestamp() - sent) * TicksToNs);
-                    histogram.Record(ns);
+                    histogram.RecordValue(LatencySummary.Trackable((long)((Stopwatch.GetTimestamp() - sent) * TicksToNs)));
                 }
             });
         }
 
         await Task.WhenAll(workers);
         var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        return new LoadRunResult(target.System, "closed", concurrency, 0, elapsed, histogram.Count, errors,
-            histogram.Count / elapsed, histogram.Summarize(), 0, null, GeneratorCpuPercent: GeneratorCpuPercent(generatorCpu, elapsed));
+        return new LoadRunResult(target.System, "closed", concurrency, 0, elapsed, histogram.TotalCount, errors,
+            histogram.TotalCount / elapsed, LatencySummary.Of(histogram), 0, null, GeneratorCpuPercent: GeneratorCpuPercent(generatorCpu, elapsed));
     }
 
     /// <summary>
@@ -85,8 +84,8 @@ internal static class LoadRunner
     /// </summary>
     public static async Task<LoadRunResult> OpenLoopAsync(LoadTarget target, double rate, TimeSpan duration, int connections, TimeSpan warmup = default)
     {
-        var histogram = new LatencyHistogram();
-        var lag = new LatencyHistogram();
+        var histogram = LatencySummary.NewHistogram();
+        var lag = LatencySummary.NewHistogram();
         long errors = 0;
         long warmupAnswered = 0;
         var warmupCount = (long)(rate * warmup.TotalSeconds);
@@ -121,7 +120,7 @@ internal static class LoadRunner
                         }
                         else
                         {
-                            histogram.Record((long)((Stopwatch.GetTimestamp() - scheduled) * TicksToNs));
+                            histogram.RecordValue(LatencySummary.Trackable((long)((Stopwatch.GetTimestamp() - scheduled) * TicksToNs)));
                         }
                     }
                 }
@@ -167,7 +166,7 @@ internal static class LoadRunner
 
                 if (i >= warmupCount && scheduled > excusedUntil)
                 {
-                    lag.Record((long)((now - scheduled) * TicksToNs));
+                    lag.RecordValue(LatencySummary.Trackable((long)((now - scheduled) * TicksToNs)));
                 }
 
                 queue.Writer.TryWrite(scheduled);
@@ -182,9 +181,9 @@ internal static class LoadRunner
         await dispatched.Task;
         await Task.WhenAll(workers);
         var elapsed = Stopwatch.GetElapsedTime(measuredFrom).TotalSeconds;
-        var unanswered = Math.Max(0, total - warmupAnswered - histogram.Count - errors);
-        return new LoadRunResult(target.System, "open", connections, rate, elapsed, histogram.Count, errors + unanswered,
-            histogram.Count / elapsed, histogram.Summarize(), lag.Summarize().P99Ms, null, WarmupCompleted: warmupAnswered);
+        var unanswered = Math.Max(0, total - warmupAnswered - histogram.TotalCount - errors);
+        return new LoadRunResult(target.System, "open", connections, rate, elapsed, histogram.TotalCount, errors + unanswered,
+            histogram.TotalCount / elapsed, LatencySummary.Of(histogram), LatencySummary.Of(lag).P99Ms, null, WarmupCompleted: warmupAnswered);
     }
 
     /// <summary>

@@ -31,8 +31,9 @@ internal static class RawOrtBenchmark
             tensors.Run();
         }
 
-        var histogram = new LatencyHistogram();
+        var histogram = LatencySummary.NewHistogram();
         var interval = (long)(Stopwatch.Frequency / runsPerSecond);
+        var intervalNs = (long)(1e9 / runsPerSecond);
         var total = (long)(runsPerSecond * duration.TotalSeconds);
         var next = Stopwatch.GetTimestamp();
         for (long run = 0; run < total; run++)
@@ -45,10 +46,14 @@ internal static class RawOrtBenchmark
 
             var before = Stopwatch.GetTimestamp();
             tensors.Run();
-            histogram.Record((long)((Stopwatch.GetTimestamp() - before) * 1e9 / Stopwatch.Frequency));
+
+            // A run longer than the spacing delays the runs due behind it: HdrHistogram adds the samples they would
+            // have recorded (coordinated-omission correction at the fixed rate).
+            histogram.RecordValueWithExpectedInterval(
+                LatencySummary.Trackable((long)((Stopwatch.GetTimestamp() - before) * 1e9 / Stopwatch.Frequency)), intervalNs);
         }
 
-        return new RawOrtResult(model, 1, total, runsPerSecond, runsPerSecond, histogram.Summarize(), 1000 / runsPerSecond);
+        return new RawOrtResult(model, 1, total, runsPerSecond, runsPerSecond, LatencySummary.Of(histogram), 1000 / runsPerSecond);
     }
 
     public static IReadOnlyList<RawOrtResult> Run(
@@ -68,7 +73,7 @@ internal static class RawOrtBenchmark
                 tensors.Run();
             }
 
-            var histogram = new LatencyHistogram();
+            var histogram = LatencySummary.NewHistogram();
             var started = Stopwatch.GetTimestamp();
             var stopAt = started + (long)(perBatch.TotalSeconds * Stopwatch.Frequency);
             long runs = 0;
@@ -78,13 +83,13 @@ internal static class RawOrtBenchmark
                 var before = Stopwatch.GetTimestamp();
                 tensors.Run();
                 now = Stopwatch.GetTimestamp();
-                histogram.Record((long)((now - before) * 1e9 / Stopwatch.Frequency));
+                histogram.RecordValue(LatencySummary.Trackable((long)((now - before) * 1e9 / Stopwatch.Frequency)));
                 runs++;
             }
             while (now < stopAt);
 
             var seconds = (now - started) / (double)Stopwatch.Frequency;
-            results.Add(new RawOrtResult(model, batch, runs, runs * batch / seconds, runs / seconds, histogram.Summarize()));
+            results.Add(new RawOrtResult(model, batch, runs, runs * batch / seconds, runs / seconds, LatencySummary.Of(histogram)));
         }
 
         return results;

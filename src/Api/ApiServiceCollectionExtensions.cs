@@ -49,6 +49,7 @@ public static class ApiServiceCollectionExtensions
         services.AddRequestDecompression();
         services.AddSingleton<Microsoft.AspNetCore.RequestDecompression.IRequestDecompressionProvider, Http.RequestBodyDecompression>();
         Metrics.MetricsServiceCollectionExtensions.AddInferenceMetrics(services);
+        Telemetry.TelemetryServiceCollectionExtensions.AddInferenceTracing(services, configuration);
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddOpenApi();
         services.TryAddSingleton(TimeProvider.System);

@@ -59,6 +59,7 @@ public static class InferenceClientHostingExtensions
             }
 
             client.UseConnectionRetryFilter<GatewayConnectionRetryFilter>();
+            client.AddActivityPropagation();
             configureClient?.Invoke(client);
         });
         builder.Services.TryAddSingleton(static sp => new InferenceGridClient(sp.GetRequiredService<IClusterClient>()));

@@ -31,6 +31,8 @@ public static class InferenceSiloBuilderExtensions
         services.AddExperiments(configuration);
         services.AddBatchJobs(configuration);
         silo.AddSqliteReminders(configuration);
+        // Grain calls carry the caller's trace context and start spans only while a tracer listens (docs/metrics.md).
+        silo.AddActivityPropagation();
         services.AddSingleton<SiloStartup>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(static sp => sp.GetRequiredService<SiloStartup>());
         services.AddSingleton<IStartupProgress>(static sp => sp.GetRequiredService<SiloStartup>());

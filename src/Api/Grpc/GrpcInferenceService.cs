@@ -11,9 +11,24 @@ namespace OrleansInference.Api.Grpc;
 /// statistics rpcs. Every rpc answers through the helpers the REST v2 endpoints use (<see cref="KServeEndpoints"/>,
 /// <see cref="TritonEndpoints"/>, <see cref="KServeInferEndpoint"/>), so both protocols share one pipeline: the call
 /// deadline (<c>grpc-timeout</c>) bounds the request's, and access control runs in <c>AccessControlInterceptor</c>.
+/// Requests that do not parse end in INVALID_ARGUMENT (<see cref="ValidatingServiceBinder"/>); Triton's shared-memory,
+/// trace and log rpcs answer UNIMPLEMENTED with the reason.
 /// </summary>
+[BindServiceMethod(typeof(GrpcInferenceService), nameof(BindService))]
 internal sealed class GrpcInferenceService(IServiceProvider services, IOptions<GrpcOptions> options) : GRPCInferenceService.GRPCInferenceServiceBase
 {
+    private const string SharedMemoryUnavailable = UnofferedExtensions.SharedMemory;
+
+    /// <summary>The service's descriptor, for server reflection.</summary>
+    public static global::Google.Protobuf.Reflection.ServiceDescriptor Descriptor => GRPCInferenceService.Descriptor;
+
+    /// <summary>
+    /// Binds the generated methods through <see cref="ValidatingServiceBinder"/>. Grpc.AspNetCore finds it by the attribute and
+    /// resolves each handler as an override of the parameter's type, so the parameter is the generated base class.
+    /// </summary>
+    public static void BindService(ServiceBinderBase binder, GRPCInferenceService.GRPCInferenceServiceBase? service) =>
+        GRPCInferenceService.BindService(new ValidatingServiceBinder(binder), service);
+
     public override Task<ServerLiveResponse> ServerLive(ServerLiveRequest request, ServerCallContext context) =>
         Task.FromResult(new ServerLiveResponse { Live = true });
 
@@ -34,6 +49,40 @@ internal sealed class GrpcInferenceService(IServiceProvider services, IOptions<G
         response.Outputs.Add(metadata.Outputs.Select(ToTensorMetadata));
         return Task.FromResult(response);
     }
+
+    /// <summary>Triton's model configuration, the same as REST <c>GET /v2/models/{name}/config</c>.</summary>
+    public override Task<ModelConfigResponse> ModelConfig(ModelConfigRequest request, ServerCallContext context)
+    {
+        var config = Unwrap(TritonModelConfigReader.Read(services, request.Name, NullIfEmpty(request.Version)));
+        var message = new Protocol.ModelConfig { Name = config.Name, Platform = config.Platform, Backend = config.Backend, MaxBatchSize = config.MaxBatchSize };
+        message.Input.Add(config.Input.Select(t => new ModelInput { Name = t.Name, DataType = ToDataType(t.DataType), Dims = { t.Dims } }));
+        message.Output.Add(config.Output.Select(t => new ModelOutput { Name = t.Name, DataType = ToDataType(t.DataType), Dims = { t.Dims } }));
+        return Task.FromResult(new ModelConfigResponse { Config = message });
+    }
+
+    public override Task<SystemSharedMemoryStatusResponse> SystemSharedMemoryStatus(SystemSharedMemoryStatusRequest request, ServerCallContext context) =>
+        throw Unimplemented(SharedMemoryUnavailable);
+
+    public override Task<SystemSharedMemoryRegisterResponse> SystemSharedMemoryRegister(SystemSharedMemoryRegisterRequest request, ServerCallContext context) =>
+        throw Unimplemented(SharedMemoryUnavailable);
+
+    public override Task<SystemSharedMemoryUnregisterResponse> SystemSharedMemoryUnregister(SystemSharedMemoryUnregisterRequest request, ServerCallContext context) =>
+        throw Unimplemented(SharedMemoryUnavailable);
+
+    public override Task<CudaSharedMemoryStatusResponse> CudaSharedMemoryStatus(CudaSharedMemoryStatusRequest request, ServerCallContext context) =>
+        throw Unimplemented(SharedMemoryUnavailable);
+
+    public override Task<CudaSharedMemoryRegisterResponse> CudaSharedMemoryRegister(CudaSharedMemoryRegisterRequest request, ServerCallContext context) =>
+        throw Unimplemented(SharedMemoryUnavailable);
+
+    public override Task<CudaSharedMemoryUnregisterResponse> CudaSharedMemoryUnregister(CudaSharedMemoryUnregisterRequest request, ServerCallContext context) =>
+        throw Unimplemented(SharedMemoryUnavailable);
+
+    public override Task<TraceSettingResponse> TraceSetting(TraceSettingRequest request, ServerCallContext context) =>
+        throw Unimplemented(UnofferedExtensions.Trace);
+
+    public override Task<LogSettingsResponse> LogSettings(LogSettingsRequest request, ServerCallContext context) =>
+        throw Unimplemented(UnofferedExtensions.Logging);
 
     public override Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context) =>
         InferAsync(request, context);
@@ -248,6 +297,13 @@ internal sealed class GrpcInferenceService(IServiceProvider services, IOptions<G
             throw new RpcException(new Status(StatusCode.NotFound, $"Repository '{repository}' does not exist; the server has one repository, named by an empty repository_name."));
         }
     }
+
+    private static RpcException Unimplemented(string message) => new(new Status(StatusCode.Unimplemented, message));
+
+    private static DataType ToDataType(string tritonType) =>
+        ModelConfigReflection.Descriptor.FindTypeByName<global::Google.Protobuf.Reflection.EnumDescriptor>("DataType").FindValueByName(tritonType) is { } value
+            ? (DataType)value.Number
+            : DataType.TypeInvalid;
 
     private static T Unwrap<T>(V2Outcome<T> outcome) => outcome.IsSuccess ? outcome.Value! : throw GrpcStatusMapping.ToException(outcome.Failure);
 

@@ -40,6 +40,10 @@ internal static class KServeEndpoints
             .WithSummary("Model metadata (v2).");
         v2.MapGet("/models/{model}/versions/{version}", (string model, string version, IServiceProvider services) => MetadataResult(ModelMetadata(services, model, version)))
             .WithSummary("Model version metadata (v2).");
+        v2.MapGet("/models/{model}/config", (string model, IServiceProvider services) => ConfigResult(TritonModelConfigReader.Read(services, model, null)))
+            .WithSummary("Model configuration (Triton): name, platform, max_batch_size, inputs and outputs of the serving version.");
+        v2.MapGet("/models/{model}/versions/{version}/config", (string model, string version, IServiceProvider services) =>
+            ConfigResult(TritonModelConfigReader.Read(services, model, version))).WithSummary("Model version configuration (Triton).");
         v2.MapGet("/models/{model}/ready", (string model, IServiceProvider services, CancellationToken ct) => ModelReadyResultAsync(services, model, null, ct))
             .WithSummary("Model readiness (v2): 200 when ready, 400 otherwise.");
         v2.MapGet("/models/{model}/versions/{version}/ready", (string model, string version, IServiceProvider services, CancellationToken ct) =>
@@ -51,6 +55,7 @@ internal static class KServeEndpoints
             .WithMetadata(Http.WritesErrorBodiesMetadata.Instance)
             .WithSummary("Inference (v2) on one version.");
         TritonEndpoints.Map(v2);
+        UnofferedExtensions.Map(v2);
     }
 
     internal static IResult Error(int status, string message) =>
@@ -125,6 +130,9 @@ internal static class KServeEndpoints
 
     private static IResult MetadataResult(V2Outcome<V2ModelMetadata> metadata) =>
         metadata.IsSuccess ? Results.Json(metadata.Value!, KServeJsonContext.Default.V2ModelMetadata) : Error(metadata.Failure);
+
+    private static IResult ConfigResult(V2Outcome<TritonModelConfig> config) =>
+        config.IsSuccess ? Results.Json(config.Value!, KServeJsonContext.Default.TritonModelConfig) : Error(config.Failure);
 
     private static async Task<IResult> ModelReadyResultAsync(IServiceProvider services, string model, string? version, CancellationToken cancellationToken)
     {

@@ -12,6 +12,7 @@ namespace OrleansInference.Api.KServe;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(V2ServerMetadata))]
 [JsonSerializable(typeof(V2ModelMetadata))]
+[JsonSerializable(typeof(TritonModelConfig))]
 [JsonSerializable(typeof(V2ServerLive))]
 [JsonSerializable(typeof(V2ServerReady))]
 [JsonSerializable(typeof(V2ModelReady))]

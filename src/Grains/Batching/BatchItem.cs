@@ -48,6 +48,9 @@ public sealed class BatchItem<TRequest, TResponse> : IValueTaskSource<BatchResul
 
     internal long EnqueuedTimestamp { get; }
 
+    /// <summary>The span that queued the request, when tracing was listened to then; the batch's span links it.</summary>
+    internal System.Diagnostics.ActivityContext TraceParent { get; set; }
+
     /// <summary>Deadline while queued; <see cref="DateTimeOffset.MaxValue"/> for none.</summary>
     internal DateTimeOffset Deadline { get; }
 

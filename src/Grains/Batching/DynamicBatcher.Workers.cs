@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading.Tasks.Sources;
 using OrleansInference.Contracts.Inference;
+using OrleansInference.Grains.Telemetry;
 
 namespace OrleansInference.Grains.Batching;
 
@@ -102,6 +104,7 @@ public sealed partial class DynamicBatcher<TRequest, TResponse>
 
         // Counted before the executor runs: callers may observe their results (and read statistics) before it returns.
         RecordDispatch(batch.Rows);
+        using var activity = ServingTracing.Source.HasListeners() ? StartBatchActivity(batch, worker.Instance) : null;
         var start = _time.GetTimestamp();
         try
         {
@@ -109,6 +112,7 @@ public sealed partial class DynamicBatcher<TRequest, TResponse>
         }
         catch (Exception ex)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
             var aborted = ex is OperationCanceledException && _abort.IsCancellationRequested;
             Log.ExecutorFailed(_logger, worker.Instance, batch.Count, batch.Rows, ex);
             var message = aborted ? "The model version stopped before the request ran." : $"Model execution failed: {ex.Message}";
@@ -134,6 +138,41 @@ public sealed partial class DynamicBatcher<TRequest, TResponse>
         }
 
         batch.Clear();
+    }
+
+    /// <summary>
+    /// The batch's span: its parent is the first traced request's span (on the inline path, the caller's), and every
+    /// traced request is linked, so each request's trace reaches the batch that ran it. Tags: rows, requests, instance.
+    /// </summary>
+    private static Activity? StartBatchActivity(Batch<TRequest, TResponse> batch, int instance)
+    {
+        ActivityContext parent = default;
+        List<ActivityLink>? links = null;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var context = batch[i].TraceParent;
+            if (context == default)
+            {
+                continue;
+            }
+
+            if (parent == default)
+            {
+                parent = context;
+            }
+
+            (links ??= []).Add(new ActivityLink(context));
+        }
+
+        var activity = ServingTracing.Source.StartActivity(ServingTracing.BatchName, ActivityKind.Internal, parent, tags: null, links: links);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("oi.batch.size", batch.Rows);
+            activity.SetTag("oi.batch.requests", batch.Count);
+            activity.SetTag("oi.batch.instance", instance);
+        }
+
+        return activity;
     }
 
     private Worker? PopIdleLocked()

@@ -152,6 +152,11 @@ public sealed partial class DynamicBatcher<TRequest, TResponse> : IAsyncDisposab
         }
 
         var item = new BatchItem<TRequest, TResponse>(this, request, rows, priority, _time.GetTimestamp(), now, due);
+        if (Telemetry.ServingTracing.Source.HasListeners() && System.Diagnostics.Activity.Current is { } traced)
+        {
+            item.TraceParent = traced.Context;
+        }
+
         if (cancellationToken.CanBeCanceled)
         {
             // Registered before the item is linked so the worker that dispatches it can always unregister it.

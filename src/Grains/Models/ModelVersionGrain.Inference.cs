@@ -5,6 +5,7 @@ using OrleansInference.Contracts.Inference;
 using OrleansInference.Contracts.Models;
 using OrleansInference.Grains.Caching;
 using OrleansInference.Grains.Execution;
+using OrleansInference.Grains.Telemetry;
 using OrleansInference.Grid.Repository;
 
 namespace OrleansInference.Grains.Models;
@@ -40,8 +41,18 @@ public sealed partial class ModelVersionGrain
     ValueTask<InferenceResult> ILocalModelVersion.InferAsync(InferenceRequest request, CancellationToken cancellationToken) =>
         InferLocalAsync(request, cancellationToken);
 
+    private ValueTask<InferenceResult> InferLocalAsync(InferenceRequest request, CancellationToken cancellationToken)
+    {
+        if (ServingTracing.Source.HasListeners())
+        {
+            return InferTracedAsync(request, cancellationToken);
+        }
+
+        return InferUntracedAsync(request, cancellationToken);
+    }
+
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<InferenceResult> InferLocalAsync(InferenceRequest request, CancellationToken cancellationToken)
+    private async ValueTask<InferenceResult> InferUntracedAsync(InferenceRequest request, CancellationToken cancellationToken)
     {
         var (model, version) = SplitKey();
         var runtime = await EnsureLoadedAsync(cancellationToken);
@@ -88,7 +99,17 @@ public sealed partial class ModelVersionGrain
     /// On a loaded version everything up to the batcher runs synchronously and one pooled state machine waits for the
     /// batch, so a request that queues (under load, most do) suspends one frame here rather than one per layer.
     /// </remarks>
-    public ValueTask<PredictResult> PredictAsync(PredictRequest request, CancellationToken cancellationToken) =>
+    public ValueTask<PredictResult> PredictAsync(PredictRequest request, CancellationToken cancellationToken)
+    {
+        if (ServingTracing.Source.HasListeners())
+        {
+            return PredictTracedAsync(request, cancellationToken);
+        }
+
+        return PredictUntracedAsync(request, cancellationToken);
+    }
+
+    private ValueTask<PredictResult> PredictUntracedAsync(PredictRequest request, CancellationToken cancellationToken) =>
         Volatile.Read(ref _runtime) is { } runtime && _state == ModelVersionState.Ready
             ? PredictOnAsync(runtime, request, observe: true, cancellationToken)
             : PredictLoadingAsync(request, cancellationToken);

@@ -203,16 +203,76 @@ public sealed class GrpcInferenceServiceTests(DemoServerFixture fixture) : IClas
     [Theory]
     [InlineData(new byte[] { 0xFF, 0xFF, 0xFF, 0xFF, 0x0F })]
     [InlineData(new byte[] { 0x2A, 0x05, 0x0A })]
-    public async Task ModelInfer_MalformedMessage_EndsTheCall_WithoutInternalError_AndTheServerGoesOn(byte[] message)
+    public async Task ModelInfer_MalformedMessage_IsInvalidArgument_AndTheServerGoesOn(byte[] message)
     {
-        var raw = new Method<byte[], byte[]>(MethodType.Unary, "inference.GRPCInferenceService", "ModelInfer", Marshallers.Create(b => b, b => b), Marshallers.Create(b => b, b => b));
+        var raw = RawMethod(MethodType.Unary, "ModelInfer");
 
         var error = await Assert.ThrowsAsync<RpcException>(() => _channel.CreateCallInvoker().AsyncUnaryCall(raw, null, new CallOptions(deadline: Deadline()), message).ResponseAsync);
         var after = await Client.ModelInferAsync(IrisRequest("after-malformed"), deadline: Deadline());
 
-        // Grpc.AspNetCore parses the message before any service code runs and answers UNKNOWN for a parse failure.
-        Assert.Equal(StatusCode.Unknown, error.StatusCode);
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("not a valid protobuf 'ModelInferRequest' message", error.Status.Detail, StringComparison.Ordinal);
         Assert.Equal("after-malformed", after.Id);
+    }
+
+    [Fact]
+    public async Task MalformedMessages_OnOtherRpcs_AreInvalidArgument_StreamingIncluded()
+    {
+        var invoker = _channel.CreateCallInvoker();
+        byte[] garbage = [0xFF, 0xFF, 0xFF, 0xFF, 0x0F];
+
+        var metadata = await Assert.ThrowsAsync<RpcException>(() =>
+            invoker.AsyncUnaryCall(RawMethod(MethodType.Unary, "ModelMetadata"), null, new CallOptions(deadline: Deadline()), garbage).ResponseAsync);
+        using var stream = invoker.AsyncDuplexStreamingCall(RawMethod(MethodType.DuplexStreaming, "ModelStreamInfer"), null, new CallOptions(deadline: Deadline()));
+        await stream.RequestStream.WriteAsync(garbage);
+        await stream.RequestStream.CompleteAsync();
+        var streamed = await Assert.ThrowsAsync<RpcException>(() => stream.ResponseStream.MoveNext(CancellationToken.None));
+
+        Assert.Equal(StatusCode.InvalidArgument, metadata.StatusCode);
+        Assert.Contains("ModelMetadataRequest", metadata.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(StatusCode.InvalidArgument, streamed.StatusCode);
+        Assert.Contains("ModelInferRequest", streamed.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ModelConfig_IsTritonsShape_AndMatchesTheRestAnswer()
+    {
+        var config = (await Client.ModelConfigAsync(new ModelConfigRequest { Name = "iris" }, deadline: Deadline())).Config;
+        var version = (await Client.ModelConfigAsync(new ModelConfigRequest { Name = "breast-cancer", Version = "1" }, deadline: Deadline())).Config;
+        var rest = JsonNode.Parse(await fixture.Client.GetStringAsync("v2/models/iris/config"))!;
+
+        Assert.Equal("iris", config.Name);
+        Assert.Equal("onnxruntime_onnx", config.Platform);
+        Assert.True(config.MaxBatchSize > 0, $"max_batch_size {config.MaxBatchSize}");
+        Assert.Equal("features", config.Input[0].Name);
+        Assert.Equal(DataType.TypeFp32, config.Input[0].DataType);
+        Assert.Equal([4L], config.Input[0].Dims);
+        Assert.Equal([30L], version.Input[0].Dims);
+        Assert.Equal(config.Name, (string)rest["name"]!);
+        Assert.Equal(config.Platform, (string)rest["platform"]!);
+        Assert.Equal(config.MaxBatchSize, (int)rest["max_batch_size"]!);
+        Assert.Equal(config.Input.Select(i => i.Name), rest["input"]!.AsArray().Select(i => (string)i!["name"]!));
+        Assert.Equal(config.Output.Select(o => o.Name), rest["output"]!.AsArray().Select(o => (string)o!["name"]!));
+        Assert.Equal("TYPE_FP32", (string)rest["input"]![0]!["data_type"]!);
+        Assert.Equal([4L], rest["input"]![0]!["dims"]!.AsArray().Select(d => (long)d!));
+        var missing = await Assert.ThrowsAsync<RpcException>(() => Client.ModelConfigAsync(new ModelConfigRequest { Name = "nope" }, deadline: Deadline()).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, missing.StatusCode);
+        Assert.Contains("nope", missing.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SharedMemoryTraceAndLogRpcs_AreUnimplemented_WithTheReason()
+    {
+        var shm = await Assert.ThrowsAsync<RpcException>(() => Client.SystemSharedMemoryRegisterAsync(new SystemSharedMemoryRegisterRequest { Name = "r" }, deadline: Deadline()).ResponseAsync);
+        var cuda = await Assert.ThrowsAsync<RpcException>(() => Client.CudaSharedMemoryStatusAsync(new CudaSharedMemoryStatusRequest(), deadline: Deadline()).ResponseAsync);
+        var trace = await Assert.ThrowsAsync<RpcException>(() => Client.TraceSettingAsync(new TraceSettingRequest(), deadline: Deadline()).ResponseAsync);
+        var server = await Client.ServerMetadataAsync(new ServerMetadataRequest(), deadline: Deadline());
+
+        Assert.All([shm, cuda, trace], e => Assert.Equal(StatusCode.Unimplemented, e.StatusCode));
+        Assert.Contains("system_shared_memory", shm.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("cuda_shared_memory", cuda.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("trace", trace.Status.Detail, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(server.Extensions, e => e.Contains("shared_memory", StringComparison.Ordinal) || e.Contains("trace", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -358,6 +418,9 @@ public sealed class GrpcInferenceServiceTests(DemoServerFixture fixture) : IClas
     }
 
     private static DateTime Deadline() => DateTime.UtcNow.Add(CallLimit);
+
+    private static Method<byte[], byte[]> RawMethod(MethodType type, string name) =>
+        new(type, "inference.GRPCInferenceService", name, Marshallers.Create(b => b, b => b), Marshallers.Create(b => b, b => b));
 
     private static ModelInferRequest IrisRequest(string id)
     {

@@ -300,8 +300,7 @@ def _():
             garbage(b"\xff\xff\xff\xff\x0f", timeout=30)
             raise AssertionError("a malformed message was accepted")
         except grpc.RpcError as ex:
-            # Grpc.AspNetCore parses messages before service code runs and answers UNKNOWN for a parse failure.
-            expect(ex.code() not in (grpc.StatusCode.INTERNAL, grpc.StatusCode.OK), f"malformed: {ex.code()} {ex.details()}")
+            expect(ex.code() == grpc.StatusCode.INVALID_ARGUMENT, f"malformed: {ex.code()} {ex.details()}")
     finally:
         channel.close()
 
@@ -313,9 +312,43 @@ def _():
     expect_error(lambda: rpc.infer("slow", [tensor], client_timeout=0.001), status="StatusCode.DEADLINE_EXCEEDED")
 
 
-@case("grpc: unimplemented Triton rpcs say so")
+@case("http: model config")
 def _():
-    expect_error(lambda: rpc.get_model_config("iris"), status="StatusCode.UNIMPLEMENTED")
+    config = http.get_model_config("iris")
+    expect(config["name"] == "iris" and config["platform"] == "onnxruntime_onnx", f"config {config}")
+    expect(config["max_batch_size"] > 0, f"max_batch_size {config['max_batch_size']}")
+    expect(config["input"][0]["name"] == "features" and config["input"][0]["data_type"] == "TYPE_FP32", f"input {config['input']}")
+    expect(config["input"][0]["dims"] == [4], f"dims {config['input'][0]['dims']}")
+    expect(http.get_model_config("breast-cancer", "1")["input"][0]["dims"] == [30], "breast-cancer/1 dims")
+    expect_error(lambda: http.get_model_config("nope"), "nope")
+
+
+@case("grpc: model config, the same as http")
+def _():
+    config = rpc.get_model_config("iris", as_json=True)["config"]
+    rest = http.get_model_config("iris")
+    expect(config["name"] == rest["name"] and config["platform"] == rest["platform"], f"config {config}")
+    expect(int(config["max_batch_size"]) == rest["max_batch_size"], f"max_batch_size {config['max_batch_size']}")
+    expect([i["name"] for i in config["input"]] == [i["name"] for i in rest["input"]], f"inputs {config['input']}")
+    expect([o["name"] for o in config["output"]] == [o["name"] for o in rest["output"]], f"outputs {config['output']}")
+    expect(config["input"][0]["data_type"] == "TYPE_FP32", f"input {config['input']}")
+    expect([int(d) for d in config["input"][0]["dims"]] == rest["input"][0]["dims"], f"dims {config['input'][0]['dims']}")
+    expect_error(lambda: rpc.get_model_config("nope"), "nope", status="StatusCode.NOT_FOUND")
+
+
+@case("http: shared-memory and trace endpoints are not implemented, with the reason")
+def _():
+    expect_error(lambda: http.get_system_shared_memory_status(), "system_shared_memory")
+    expect_error(lambda: http.get_cuda_shared_memory_status(), "cuda_shared_memory")
+    expect_error(lambda: http.get_trace_settings(), "trace")
+    expect(not any("shared_memory" in e or "trace" in e for e in http.get_server_metadata()["extensions"]), "an unoffered extension is claimed")
+
+
+@case("grpc: shared-memory and trace rpcs are unimplemented, with the reason")
+def _():
+    expect_error(lambda: rpc.get_system_shared_memory_status(), "system_shared_memory", status="StatusCode.UNIMPLEMENTED")
+    expect_error(lambda: rpc.get_cuda_shared_memory_status(), "cuda_shared_memory", status="StatusCode.UNIMPLEMENTED")
+    expect_error(lambda: rpc.get_trace_settings(), "trace", status="StatusCode.UNIMPLEMENTED")
 
 
 for name, failure in results:

@@ -38,17 +38,31 @@ public sealed class GuardrailEvaluatorTests
     }
 
     [Fact]
-    public void Histogram_PercentilesAreWithinFivePercent()
+    public void Counters_PercentilesAreWithinOnePercent()
     {
-        var histogram = new LatencyHistogram();
+        var counters = new VariantCounters();
         for (var i = 1; i <= 1000; i++)
         {
-            histogram.Record(i / 10.0);
+            counters.Record(false, i / 10.0, null);
         }
 
-        Assert.InRange(histogram.Percentile(0.5), 50, 52.5);
-        Assert.InRange(histogram.Percentile(0.9), 90, 94.5);
-        Assert.InRange(histogram.Percentile(0.99), 99, 104);
+        var snapshot = counters.Snapshot();
+        Assert.InRange(snapshot.P50, 49.5, 50.5);
+        Assert.InRange(snapshot.P90, 89.1, 90.9);
+        Assert.InRange(snapshot.P99, 98.0, 100);
+    }
+
+    [Fact]
+    public void Counters_LatenciesOutsideTheRangeAreClampedNotThrown()
+    {
+        var counters = new VariantCounters();
+        counters.Record(false, double.NaN, null);
+        counters.Record(false, -1, null);
+        counters.Record(false, 1e9, null);
+
+        var snapshot = counters.Snapshot();
+        Assert.Equal(3, snapshot.Requests);
+        Assert.InRange(snapshot.P99, 99_000, 101_000);
     }
 
     private static VariantSnapshot Counters(int requests, int errors, double latencyMs)

@@ -1,3 +1,4 @@
+using HdrHistogram;
 using OrleansInference.Contracts.Experiments;
 
 namespace OrleansInference.Grains.Experiments.Metrics;
@@ -6,7 +7,7 @@ namespace OrleansInference.Grains.Experiments.Metrics;
 public sealed class ShadowCounters
 {
     private readonly Lock _lock = new();
-    private readonly LatencyHistogram _latency = new();
+    private readonly LongHistogram _latency = ExperimentLatency.NewHistogram();
     private long _completed;
     private long _failed;
     private long _dropped;
@@ -30,7 +31,7 @@ public sealed class ShadowCounters
             }
 
             _completed++;
-            _latency.Record(outcome.LatencyMs);
+            ExperimentLatency.Record(_latency, outcome.LatencyMs);
             if (outcome.Agreed)
             {
                 _agreed++;
@@ -44,7 +45,7 @@ public sealed class ShadowCounters
         lock (_lock)
         {
             return new ShadowMetrics(version, _completed, _failed, _dropped, _agreed,
-                _completed == 0 ? null : (double)_agreed / _completed, _latency.Percentile(0.99));
+                _completed == 0 ? null : (double)_agreed / _completed, ExperimentLatency.Percentile(_latency, 0.99));
         }
     }
 }

@@ -1,3 +1,5 @@
+using HdrHistogram;
+
 namespace OrleansInference.Grains.Experiments.Metrics;
 
 /// <summary>
@@ -10,7 +12,7 @@ public sealed class VariantCounters
     public const int MaxDistinctPredictions = 64;
 
     private readonly Lock _lock = new();
-    private readonly LatencyHistogram _histogram = new();
+    private readonly LongHistogram _histogram = ExperimentLatency.NewHistogram();
     private readonly Dictionary<string, long> _predictions = new(StringComparer.Ordinal);
     private RunningMoments _latency;
     private RunningMoments _reward;
@@ -33,7 +35,7 @@ public sealed class VariantCounters
                 _errors++;
             }
 
-            _histogram.Record(latencyMs);
+            ExperimentLatency.Record(_histogram, latencyMs);
             _latency.Add(latencyMs);
             if (predictions is null)
             {
@@ -77,9 +79,9 @@ public sealed class VariantCounters
             return new VariantSnapshot(
                 _requests,
                 _errors,
-                _histogram.Percentile(0.50),
-                _histogram.Percentile(0.90),
-                _histogram.Percentile(0.99),
+                ExperimentLatency.Percentile(_histogram, 0.50),
+                ExperimentLatency.Percentile(_histogram, 0.90),
+                ExperimentLatency.Percentile(_histogram, 0.99),
                 _latency,
                 new Dictionary<string, long>(_predictions, StringComparer.Ordinal),
                 _labelled,
