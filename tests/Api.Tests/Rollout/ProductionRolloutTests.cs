@@ -102,6 +102,20 @@ public sealed class ProductionRolloutTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, version.StatusCode);
     }
 
+    [Fact]
+    public async Task Upload_ConfigWithAnUnknownKey_Is400NamingIt()
+    {
+        var model = await File.ReadAllBytesAsync(Path.Combine(RepositoryPaths.Models, "breast-cancer", "2", "model.onnx"));
+
+        using var response = await UploadAsync("6", model, "dev", extraKey: "warmup_sample");
+
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"expected 400, got {(int)response.StatusCode}: {text}");
+        Assert.Contains("unknown key 'warmup_sample'", text, StringComparison.Ordinal);
+        Assert.Contains("warmup_samples", text, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_server.ModelRoot, "breast-cancer", "6")));
+    }
+
     [Theory]
     [InlineData(UploadLimit + 1)]
     [InlineData(UploadLimit + (2 * 1024 * 1024))]
@@ -123,12 +137,17 @@ public sealed class ProductionRolloutTests : IAsyncLifetime
             .AddNode("NoSuchOperator", ["features"], ["probabilities"])
             .ToBytes();
 
-    private async Task<HttpResponseMessage> UploadAsync(string version, byte[] model, string stage, string fileName = "model.onnx")
+    private async Task<HttpResponseMessage> UploadAsync(string version, byte[] model, string stage, string fileName = "model.onnx", string? extraKey = null)
     {
         var config = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Models, "breast-cancer", "2", "config.json")))!.AsObject();
         config["version"] = version;
         config["stage"] = stage;
         config.Remove("sha256");
+        if (extraKey is not null)
+        {
+            config[extraKey] = 1;
+        }
+
         using var form = new MultipartFormDataContent();
         var part = new ByteArrayContent(model);
         part.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
