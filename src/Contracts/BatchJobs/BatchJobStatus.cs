@@ -23,6 +23,7 @@ namespace OrleansInference.Contracts.BatchJobs;
 /// <param name="OutputPath">The merged output file on the server; set once the job succeeded.</param>
 /// <param name="ErrorsPath">The rejected-rows file on the server; set once the job succeeded.</param>
 /// <param name="Owner">The API key that created the job; null for jobs created on a server without API keys.</param>
+/// <param name="ExpiredAt">When the retention sweep removed the job's files; null while they are kept.</param>
 [GenerateSerializer]
 [Immutable]
 [Alias("oi.BatchJobStatus")]
@@ -45,7 +46,8 @@ public sealed record BatchJobStatus(
     [property: Id(15)] string? Error,
     [property: Id(16)] string? OutputPath,
     [property: Id(17)] string? ErrorsPath,
-    [property: Id(18)] string? Owner = null)
+    [property: Id(18)] string? Owner = null,
+    [property: Id(19)] DateTimeOffset? ExpiredAt = null)
 {
     /// <summary>True for Succeeded, Failed and Cancelled.</summary>
     public bool IsFinal => State is BatchJobState.Succeeded or BatchJobState.Failed or BatchJobState.Cancelled;
