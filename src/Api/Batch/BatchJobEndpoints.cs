@@ -106,6 +106,14 @@ internal static class BatchJobEndpoints
             return UnknownJob(id);
         }
 
+        if (job.ExpiredAt is { } expired)
+        {
+            return Results.Problem(
+                $"Batch job '{id}' expired at {expired:O}: its files were removed after the retention period (BatchJobs:Retention).",
+                statusCode: StatusCodes.Status410Gone,
+                title: "Expired");
+        }
+
         var path = errors ? job.ErrorsPath : job.OutputPath;
         if (path is null || !File.Exists(path))
         {

@@ -27,17 +27,18 @@ internal sealed record BatchJobView(
     [property: JsonPropertyName("errors_url")] string? ErrorsUrl,
     [property: JsonPropertyName("output_path")] string? OutputPath,
     [property: JsonPropertyName("webhook")] string? Webhook,
-    [property: JsonPropertyName("webhook_dead_letter")] BatchWebhookDeadLetterView? WebhookDeadLetter)
+    [property: JsonPropertyName("webhook_dead_letter")] BatchWebhookDeadLetterView? WebhookDeadLetter,
+    [property: JsonPropertyName("expired_at")] DateTimeOffset? ExpiredAt)
 {
     public static BatchJobView From(BatchJobStatus s)
     {
         var url = BatchJobEndpoints.StatusUrl(s.JobId);
         return new BatchJobView(
-            s.JobId, s.Model, s.Version, BatchJobStates.ToWire(s.State), BatchJobStates.ToWire(s.Format), s.RowsTotal, s.RowsDone, s.ErrorCount,
+            s.JobId, s.Model, s.Version, s.ExpiredAt is null ? BatchJobStates.ToWire(s.State) : "expired", BatchJobStates.ToWire(s.Format), s.RowsTotal, s.RowsDone, s.ErrorCount,
             s.Progress is { } p ? Math.Round(p, 4) : null, s.ChunksTotal, s.ChunksDone,
             s.RowsPerSecond is { } r ? Math.Round(r, 1) : null, s.EstimatedRemaining is { } eta ? Math.Round(eta.TotalSeconds, 1) : null,
             s.CreatedAt, s.StartedAt, s.FinishedAt, s.Error, url,
             s.OutputPath is null ? null : url + "/output", s.ErrorsPath is null ? null : url + "/errors", s.OutputPath,
-            s.Webhook, s.WebhookDeadLetter is { } letter ? new BatchWebhookDeadLetterView(letter.Url, letter.Attempts, letter.LastOutcome, letter.FailedAt) : null);
+            s.Webhook, s.WebhookDeadLetter is { } letter ? new BatchWebhookDeadLetterView(letter.Url, letter.Attempts, letter.LastOutcome, letter.FailedAt) : null, s.ExpiredAt);
     }
 }

@@ -163,6 +163,12 @@ internal static class KServeInferEndpoint
     public static V2Failure? FindModel(IServiceProvider services, string model, string? version)
     {
         var catalog = services.GetRequiredService<ModelCatalog>();
+        if (version is not null && catalog.TryGet(model, version, out var entry) && entry.Stage == ModelStages.Archived)
+        {
+            // An archived version serves no traffic on any route, named explicitly or not.
+            return V2Failure.NotFound($"Version '{model}/{version}' is archived and serves no traffic.");
+        }
+
         return catalog.Contains(model) && (version is null || catalog.TryGet(model, version, out _))
             ? null
             : V2Failure.NotFound(KServeEndpoints.NotFoundMessage(catalog, model, version));

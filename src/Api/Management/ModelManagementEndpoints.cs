@@ -103,6 +103,20 @@ internal static class ModelManagementEndpoints
             return Problems.Conflict($"Version '{name}/{version}' serves traffic under the current deployment; deploy another version before archiving it.");
         }
 
+        if (stage == ModelStages.Production)
+        {
+            if (!catalog.TryGet(name, version, out _))
+            {
+                return Problems.NotFound(NotFoundMessage(catalog, name, version));
+            }
+
+            // Load first: the stage changes only once the version serves.
+            if (await ProductionRollout.PromoteAsync(name, version, catalog, grains, cancellationToken) is { } refused)
+            {
+                return refused;
+            }
+        }
+
         var entry = await catalog.SetStageAsync(name, version, stage, cancellationToken);
         if (entry is null)
         {

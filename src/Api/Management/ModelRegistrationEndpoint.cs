@@ -55,6 +55,8 @@ internal static class ModelRegistrationEndpoint
             }
 
             await using var stream = modelFile.OpenReadStream();
+            OnnxModelFile.Check(stream, $"The uploaded 'model' file '{modelFile.FileName}'");
+            stream.Position = 0;
             descriptor = await repository.WriteVersionAsync(config, stream, cancellationToken);
         }
         else
@@ -82,7 +84,18 @@ internal static class ModelRegistrationEndpoint
             return Problems.Conflict($"Model '{descriptor.Key}' was registered but left the catalog at once; try again.");
         }
 
+        if (entry.Stage == ModelStages.Production
+            && await ProductionRollout.PromoteAsync(entry.Name, entry.Version, catalog, grains, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
         await grains.GetGrain<IModelGrain>(name).RefreshAsync(cancellationToken);
+        if (catalog.TryGet(entry.Name, entry.Version, out var current))
+        {
+            entry = current;
+        }
+
         var view = await ModelViewBuilder.BuildVersionAsync(entry, grains, cancellationToken);
         return Results.Created($"/api/v1/models/{entry.Name}/versions/{entry.Version}", view);
     }
@@ -111,6 +124,7 @@ internal static class ModelRegistrationEndpoint
             }
         }
 
+        OnnxModelFile.CheckFile(modelPath, $"{path}/{ModelRepository.ModelFileName}");
         var config = ModelRepository.ParseConfig(await File.ReadAllBytesAsync(configPath, cancellationToken), $"{path}/{ModelRepository.ConfigFileName}");
         if (config.Name != name)
         {

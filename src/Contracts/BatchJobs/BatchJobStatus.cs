@@ -25,6 +25,7 @@ namespace OrleansInference.Contracts.BatchJobs;
 /// <param name="Owner">The API key that created the job; null for jobs created on a server without API keys.</param>
 /// <param name="Webhook">The completion webhook's delivery: none, pending, delivered or failed.</param>
 /// <param name="WebhookDeadLetter">Why the webhook was never delivered, once it failed.</param>
+/// <param name="ExpiredAt">When the retention sweep removed the job's files; null while they are kept.</param>
 [GenerateSerializer]
 [Immutable]
 [Alias("oi.BatchJobStatus")]
@@ -49,7 +50,8 @@ public sealed record BatchJobStatus(
     [property: Id(17)] string? ErrorsPath,
     [property: Id(18)] string? Owner = null,
     [property: Id(19)] string? Webhook = null,
-    [property: Id(20)] BatchWebhookDeadLetter? WebhookDeadLetter = null)
+    [property: Id(20)] BatchWebhookDeadLetter? WebhookDeadLetter = null,
+    [property: Id(21)] DateTimeOffset? ExpiredAt = null)
 {
     /// <summary>True for Succeeded, Failed and Cancelled.</summary>
     public bool IsFinal => State is BatchJobState.Succeeded or BatchJobState.Failed or BatchJobState.Cancelled;

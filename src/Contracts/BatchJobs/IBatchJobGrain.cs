@@ -24,4 +24,11 @@ public interface IBatchJobGrain : IGrainWithStringKey
     /// <summary>Stops the job's workers, discards partial output and marks it cancelled. A final job is returned unchanged.</summary>
     [Alias("CancelAsync")]
     Task<BatchJobStatus?> CancelAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes a final job's files (output, rejected rows, working folder) and marks it expired, once its retention has
+    /// passed. A job that is not final, owes a webhook or is within its retention is returned unchanged.
+    /// </summary>
+    [Alias("ExpireAsync")]
+    Task<BatchJobStatus?> ExpireAsync(CancellationToken cancellationToken);
 }

@@ -30,5 +30,8 @@ public sealed partial class BatchJobGrain
 
         [LoggerMessage(EventId = 4007, Level = LogLevel.Warning, Message = "Batch job {JobId}: could not {Action} its resume reminder: {Reason}")]
         public static partial void ReminderFailed(ILogger logger, string jobId, string action, string reason);
+
+        [LoggerMessage(EventId = 4008, Level = LogLevel.Information, Message = "Batch job {JobId} finished at {FinishedAt} expired after its retention of {Retention}; its files were removed.")]
+        public static partial void Expired(ILogger logger, string jobId, DateTimeOffset finishedAt, TimeSpan retention);
     }
 }

@@ -132,6 +132,37 @@ public sealed partial class BatchJobGrain : Grain, IBatchJobGrain, IRemindable
         return Status();
     }
 
+    /// <inheritdoc />
+    public async Task<BatchJobStatus?> ExpireAsync(CancellationToken cancellationToken)
+    {
+        _record ??= await _store.GetAsync(JobId, cancellationToken);
+        var record = Volatile.Read(ref _record);
+        if (record is null
+            || record.ExpiredAt is not null
+            || record.State is BatchJobState.Queued or BatchJobState.Running
+            || record.Webhook == WebhookState.Pending
+            || record.FinishedAt is not { } finished
+            || _time.GetUtcNow() - finished < _options.Retention)
+        {
+            return Status();
+        }
+
+        // The job's own files only: its merged output, rejected rows and working folder (uploaded input, parts).
+        File.Delete(record.OutputPath);
+        File.Delete(record.ErrorsPath);
+        var work = _paths.WorkDirectory(JobId);
+        if (Directory.Exists(work))
+        {
+            Directory.Delete(work, recursive: true);
+        }
+
+        var now = _time.GetUtcNow();
+        await _store.MarkExpiredAsync(JobId, now, cancellationToken);
+        Volatile.Write(ref _record, record with { ExpiredAt = now });
+        Log.Expired(_logger, JobId, finished, _options.Retention);
+        return Status();
+    }
+
     /// <summary>The resume reminder's tick: resumes the job from its checkpoints unless it runs here already.</summary>
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -283,11 +314,11 @@ public sealed partial class BatchJobGrain : Grain, IBatchJobGrain, IRemindable
             }
         }
 
-        var succeeded = r.State == BatchJobState.Succeeded;
-        var errorsPath = succeeded || (r.State == BatchJobState.Failed && File.Exists(r.ErrorsPath)) ? r.ErrorsPath : null;
+        var succeeded = r.State == BatchJobState.Succeeded && r.ExpiredAt is null;
+        var errorsPath = succeeded || (r.State == BatchJobState.Failed && r.ExpiredAt is null && File.Exists(r.ErrorsPath)) ? r.ErrorsPath : null;
         return new BatchJobStatus(
             r.Id, r.Model, r.Version, r.State, r.OutputFormat, r.RowsTotal, done, Interlocked.Read(ref _errors), r.ChunksTotal,
             Volatile.Read(ref _chunksDone), rate, eta, r.CreatedAt, r.StartedAt, r.FinishedAt, r.Error,
-            succeeded ? r.OutputPath : null, errorsPath, r.Owner, WebhookWire(r.Webhook), Volatile.Read(ref _deadLetter));
+            succeeded ? r.OutputPath : null, errorsPath, r.Owner, WebhookWire(r.Webhook), Volatile.Read(ref _deadLetter), r.ExpiredAt);
     }
 }

@@ -80,4 +80,14 @@ public sealed class BatchJobOptions
     /// and its webhook settled.
     /// </summary>
     public TimeSpan ResumeReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long a final job's files are kept after it finished, 1 second to 3,650 days; default 7 days. Then its
+    /// output, its rejected-rows file and its working folder (uploaded input, parts) are deleted and the job is reported
+    /// as expired. Input files a client named under <see cref="DataRoot"/> belong to the operator and are kept.
+    /// </summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How often expired jobs are swept, 100 ms to 1 day; default 10 minutes.</summary>
+    public TimeSpan RetentionSweepPeriod { get; set; } = TimeSpan.FromMinutes(10);
 }

@@ -38,6 +38,16 @@ internal sealed class BatchJobOptionsValidator : IValidateOptions<BatchJobOption
             Add($"BatchJobs:ResumeReminderPeriod is {options.ResumeReminderPeriod}; it must be from 1 minute to 1 hour.");
         }
 
+        if (options.Retention < TimeSpan.FromSeconds(1) || options.Retention > TimeSpan.FromDays(3650))
+        {
+            Add($"BatchJobs:Retention is {options.Retention}; it must be from 1 second to 3650 days.");
+        }
+
+        if (options.RetentionSweepPeriod < TimeSpan.FromMilliseconds(100) || options.RetentionSweepPeriod > TimeSpan.FromDays(1))
+        {
+            Add($"BatchJobs:RetentionSweepPeriod is {options.RetentionSweepPeriod}; it must be from 100 ms to 1 day.");
+        }
+
         foreach (var host in options.AllowedCallbackHosts)
         {
             var bare = host.StartsWith("*.", StringComparison.Ordinal) ? host[2..] : host;

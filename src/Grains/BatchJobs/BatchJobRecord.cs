@@ -27,7 +27,8 @@ public sealed record BatchJobRecord(
     string? Error = null,
     WebhookState Webhook = WebhookState.None,
     string? Owner = null,
-    string? BodyHash = null)
+    string? BodyHash = null,
+    DateTimeOffset? ExpiredAt = null)
 {
     /// <summary>The rejected-rows file beside the output.</summary>
     public string ErrorsPath => BatchJobFiles.ErrorsPathFor(OutputPath, OutputFormat);

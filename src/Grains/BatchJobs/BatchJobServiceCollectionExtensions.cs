@@ -12,7 +12,7 @@ namespace OrleansInference.Grains.BatchJobs;
 public static class BatchJobServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the batch job grain, its store, submitter, webhook sender and the start-up resumer, with
+    /// Adds the batch job grain, its store, submitter, webhook sender, the start-up resumer and the retention sweeper, with
     /// <see cref="BatchJobOptions"/> bound from the <c>BatchJobs</c> section and validated at start-up.
     /// Needs the model serving core (<c>AddModelServing</c>).
     /// </summary>
@@ -31,6 +31,7 @@ public static class BatchJobServiceCollectionExtensions
         services.TryAddSingleton<BatchChunkProcessor>();
         services.TryAddSingleton<BatchJobSubmitter>();
         services.AddSingleton<IHostedService, BatchJobResumer>();
+        services.AddSingleton<IHostedService, BatchJobRetentionSweeper>();
         return services;
     }
 }

@@ -28,7 +28,8 @@ public sealed partial class BatchJobStore
             error TEXT,
             webhook TEXT NOT NULL,
             owner TEXT,
-            body_hash TEXT);
+            body_hash TEXT,
+            expired_at INTEGER);
         CREATE TABLE IF NOT EXISTS webhook_dead_letters (
             job_id TEXT PRIMARY KEY,
             url TEXT NOT NULL,
@@ -88,7 +89,7 @@ public sealed partial class BatchJobStore
     // jobs allow it (older databases may hold two jobs with one output; the submitter's check still refuses new ones).
     private static async Task MigrateAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
-        foreach (var column in new[] { "owner", "body_hash" })
+        foreach (var (column, type) in new[] { ("owner", "TEXT"), ("body_hash", "TEXT"), ("expired_at", "INTEGER") })
         {
             await using var probe = connection.CreateCommand();
             probe.CommandText = "SELECT COUNT(*) FROM pragma_table_info('jobs') WHERE name = $name";
@@ -96,7 +97,7 @@ public sealed partial class BatchJobStore
             if (Convert.ToInt64(await probe.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 0)
             {
                 await using var alter = connection.CreateCommand();
-                alter.CommandText = $"ALTER TABLE jobs ADD COLUMN {column} TEXT";
+                alter.CommandText = $"ALTER TABLE jobs ADD COLUMN {column} {type}";
                 await alter.ExecuteNonQueryAsync(cancellationToken);
             }
         }
@@ -155,5 +156,6 @@ public sealed partial class BatchJobStore
         r.IsDBNull(16) ? null : r.GetString(16),
         Enum.Parse<WebhookState>(r.GetString(17)),
         r.IsDBNull(18) ? null : r.GetString(18),
-        r.IsDBNull(19) ? null : r.GetString(19));
+        r.IsDBNull(19) ? null : r.GetString(19),
+        r.IsDBNull(20) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(20)));
 }

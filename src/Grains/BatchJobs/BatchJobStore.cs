@@ -12,7 +12,7 @@ public sealed partial class BatchJobStore
 {
     private const string Columns =
         "id, idempotency_key, model, version, input_path, input_format, output_format, output_path, chunk_rows, callback_url, " +
-        "state, created_at, started_at, finished_at, rows_total, chunks_total, error, webhook, owner, body_hash";
+        "state, created_at, started_at, finished_at, rows_total, chunks_total, error, webhook, owner, body_hash, expired_at";
 
     private readonly string _connectionString;
     private readonly SemaphoreSlim _schemaGate = new(1, 1);
@@ -30,7 +30,7 @@ public sealed partial class BatchJobStore
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"INSERT INTO jobs ({Columns}) VALUES ($id, $key, $model, $version, $input, $inFormat, $outFormat, $output, $chunkRows, $callback, $state, $created, NULL, NULL, NULL, NULL, NULL, $webhook, $owner, $bodyHash) ON CONFLICT(idempotency_key) DO NOTHING";
+        command.CommandText = $"INSERT INTO jobs ({Columns}) VALUES ($id, $key, $model, $version, $input, $inFormat, $outFormat, $output, $chunkRows, $callback, $state, $created, NULL, NULL, NULL, NULL, NULL, $webhook, $owner, $bodyHash, NULL) ON CONFLICT(idempotency_key) DO NOTHING";
         command.Parameters.AddWithValue("$id", job.Id);
         command.Parameters.AddWithValue("$key", (object?)job.IdempotencyKey ?? DBNull.Value);
         command.Parameters.AddWithValue("$model", job.Model);
@@ -184,6 +184,27 @@ public sealed partial class BatchJobStore
             ? new BatchWebhookDeadLetter(reader.GetString(0), reader.GetInt32(1), reader.GetString(2), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)))
             : null;
     }
+
+    /// <summary>Ids of final jobs that finished before <paramref name="cutoff"/>, are not expired yet and owe no webhook, oldest first.</summary>
+    public async Task<IReadOnlyList<string>> ListExpiringAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id FROM jobs WHERE state IN ('Succeeded', 'Failed', 'Cancelled') AND webhook <> 'Pending' AND expired_at IS NULL AND finished_at < $cutoff ORDER BY finished_at";
+        command.Parameters.AddWithValue("$cutoff", cutoff.ToUnixTimeMilliseconds());
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
+    /// <summary>Records that a job's files were removed by the retention sweep.</summary>
+    public Task MarkExpiredAsync(string id, DateTimeOffset expiredAt, CancellationToken cancellationToken) =>
+        ExecuteAsync("UPDATE jobs SET expired_at = $expired WHERE id = $id", cancellationToken, ("$id", id), ("$expired", expiredAt.ToUnixTimeMilliseconds()));
 
     /// <summary>Checkpoints a finished chunk. Idempotent: a chunk checkpointed twice keeps its first record.</summary>
     public Task CheckpointAsync(string id, ChunkCheckpoint checkpoint, CancellationToken cancellationToken) =>

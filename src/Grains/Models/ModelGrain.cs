@@ -143,9 +143,49 @@ public sealed partial class ModelGrain : Grain, IModelGrain, ILocalModelRouter
         // Called after a registration or stage change, possibly through another node: read the catalog as it is now.
         await _catalog.RefreshAsync(cancellationToken);
         var deployment = await _registry.GetDeploymentAsync(Model, cancellationToken);
-        var production = _catalog.VersionsOf(Model).LastOrDefault(e => e.Stage == ModelStages.Production)?.Version;
         var routing = Volatile.Read(ref _routing);
+        var production = await ChooseDefaultAsync(routing.DefaultVersion, deployment is null, cancellationToken);
+        routing = Volatile.Read(ref _routing);
         Volatile.Write(ref _routing, routing with { Deployment = deployment, DefaultVersion = production });
+    }
+
+    /// <summary>
+    /// The newest production version, for when no deployment decides. Once a version serves, another one replaces it
+    /// only after it has loaded and warmed (whichever path made it production: a scan, a stage change through another
+    /// node); a newer production version that fails to load is passed over and the serving one stays.
+    /// </summary>
+    private async Task<string?> ChooseDefaultAsync(string? current, bool routesByDefault, CancellationToken cancellationToken)
+    {
+        var candidates = _catalog.VersionsOf(Model).Where(e => e.Stage == ModelStages.Production).Select(e => e.Version).Reverse().ToList();
+        if (candidates.Count == 0)
+        {
+            return null;
+        }
+
+        // Before anything serves (activation) the choice costs no load: start-up loads serving versions itself.
+        if (current is null || !routesByDefault)
+        {
+            return candidates[0];
+        }
+
+        foreach (var candidate in candidates)
+        {
+            if (candidate == current)
+            {
+                return current;
+            }
+
+            var status = await GrainFactory.GetGrain<IModelVersionGrain>(ModelKeys.VersionKey(Model, candidate)).LoadAsync(cancellationToken);
+            if (status.State == ModelVersionState.Ready)
+            {
+                return candidate;
+            }
+
+            Log.PromotionRefused(_logger, Model, candidate, current, status.Error ?? status.State.ToString());
+        }
+
+        // The serving version left production and no production version loads: nothing serves by default.
+        return null;
     }
 
     /// <inheritdoc />
@@ -244,6 +284,9 @@ public sealed partial class ModelGrain : Grain, IModelGrain, ILocalModelRouter
 
         [LoggerMessage(EventId = 1301, Level = LogLevel.Information, Message = "Model {Model}: version {Version} stopped serving, drained and unloaded.")]
         public static partial void Drained(ILogger logger, string model, string version);
+
+        [LoggerMessage(EventId = 1303, Level = LogLevel.Warning, Message = "Model {Model}: production version {Version} failed to load, so {Serving} keeps serving: {Reason}")]
+        public static partial void PromotionRefused(ILogger logger, string model, string version, string serving, string reason);
 
         [LoggerMessage(EventId = 1302, Level = LogLevel.Warning, Message = "Model {Model}: draining retired versions failed.")]
         public static partial void DrainFailed(ILogger logger, string model, Exception exception);

@@ -4,7 +4,8 @@ namespace OrleansInference.Grains.Monitoring;
 
 /// <summary>
 /// Counts live feature values and predicted classes into the reference profile's bins (lock-free; safe from every
-/// request thread) and reports the population stability index per feature: Σ (live − ref) · ln(live / ref).
+/// request thread) and reports per feature the population stability index, Σ (live − ref) · ln(live / ref), and the
+/// two-sample Kolmogorov–Smirnov statistic over the bins.
 /// </summary>
 public sealed class DriftMonitor
 {
@@ -175,7 +176,7 @@ public sealed class DriftMonitor
             var reference = _profile.Features[f].Fractions;
             var live = Fractions(counts[f]);
             var psi = Psi(live, reference);
-            features.Add(new FeatureDrift(_profile.Features[f].Name, Math.Round(psi, 6), StatusOf(psi), live, reference));
+            features.Add(new FeatureDrift(_profile.Features[f].Name, Math.Round(psi, 6), StatusOf(psi), live, reference, Math.Round(Ks(live, reference), 6)));
         }
 
         features.Sort(static (a, b) => b.Psi.CompareTo(a.Psi));
@@ -199,6 +200,23 @@ public sealed class DriftMonitor
         }
 
         return psi;
+    }
+
+    /// <summary>
+    /// Two-sample Kolmogorov–Smirnov statistic of binned samples: the largest absolute difference of the cumulative
+    /// shares at any bin. Exact for the bins (the empirical distributions only step at bin boundaries).
+    /// </summary>
+    public static double Ks(IReadOnlyList<double> live, IReadOnlyList<double> reference)
+    {
+        double liveSum = 0, referenceSum = 0, largest = 0;
+        for (var i = 0; i < reference.Count; i++)
+        {
+            liveSum += live[i];
+            referenceSum += reference[i];
+            largest = Math.Max(largest, Math.Abs(liveSum - referenceSum));
+        }
+
+        return largest;
     }
 
     private static string StatusOf(double psi) => psi < 0.1 ? "stable" : psi < 0.25 ? "moderate" : "drift";

@@ -124,6 +124,11 @@ public sealed partial class ModelRepository
             throw new ModelRepositoryException($"{source} is empty.");
         }
 
+        if (ConfigKeyCheck.FindUnknownKey(json) is { } unknown)
+        {
+            throw new ModelRepositoryException($"{source} has an {unknown}");
+        }
+
         var problems = ModelConfigValidator.Validate(config);
         if (problems.Count > 0)
         {
