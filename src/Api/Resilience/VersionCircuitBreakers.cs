@@ -48,7 +48,23 @@ internal sealed partial class VersionCircuitBreakers
             ? GuardedAsync<InferCall, InferenceRequest, InferenceResult>(grid, model, version, versionKey, request, cancellationToken)
             : UnguardedAsync(grid.InferAsync(versionKey, request, cancellationToken));
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<GuardedResult<T>> UnguardedAsync<T>(ValueTask<T> call) => new(await call, null);
+
+    /// <summary>The call Polly runs: the grid's answer or exception as an outcome (Polly's outcome API must not throw).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<Outcome<TResult>> CallAsync<TCall, TRequest, TResult>(ResilienceContext context, (GridCalls Grid, string VersionKey, TRequest Request) state)
+        where TCall : IGridCall<TRequest, TResult>
+    {
+        try
+        {
+            return Outcome.FromResult(await TCall.CallAsync(state.Grid, state.VersionKey, state.Request, context.CancellationToken));
+        }
+        catch (Exception ex)
+        {
+            return Outcome.FromException<TResult>(ex);
+        }
+    }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<GuardedResult<TResult>> GuardedAsync<TCall, TRequest, TResult>(
@@ -86,6 +102,7 @@ internal sealed partial class VersionCircuitBreakers
     }
 
     /// <summary>The grid's result, or (default, how long) when the version's breaker refused the call.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<(TResult? Result, TimeSpan? BrokenFor)> ExecuteAsync<TCall, TRequest, TResult>(
         GridCalls grid, string versionKey, TRequest request, CancellationToken cancellationToken)
         where TCall : IGridCall<TRequest, TResult>
@@ -94,20 +111,7 @@ internal sealed partial class VersionCircuitBreakers
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         try
         {
-            var outcome = await pipeline.ExecuteOutcomeAsync(
-                static async (context, state) =>
-                {
-                    try
-                    {
-                        return Outcome.FromResult(await TCall.CallAsync(state.Grid, state.VersionKey, state.Request, context.CancellationToken));
-                    }
-                    catch (Exception ex)
-                    {
-                        return Outcome.FromException<TResult>(ex);
-                    }
-                },
-                context,
-                (Grid: grid, VersionKey: versionKey, Request: request));
+            var outcome = await pipeline.ExecuteOutcomeAsync(CallAsync<TCall, TRequest, TResult>, context, (Grid: grid, VersionKey: versionKey, Request: request));
             if (outcome.Exception is BrokenCircuitException broken)
             {
                 return (default, broken.RetryAfter ?? _options.BreakDuration);
