@@ -18,8 +18,8 @@ namespace OrleansInference.Api.Resilience;
 /// </summary>
 internal sealed partial class VersionCircuitBreakers
 {
-    private readonly ConcurrentDictionary<string, ResiliencePipeline> _pipelines = new(StringComparer.Ordinal);
-    private readonly Func<string, ResiliencePipeline> _create;
+    private readonly ConcurrentDictionary<string, ResiliencePipeline<GridAnswer>> _pipelines = new(StringComparer.Ordinal);
+    private readonly Func<string, ResiliencePipeline<GridAnswer>> _create;
     private readonly ResilienceOptions _options;
     private readonly ModelCatalog _catalog;
     private readonly TimeProvider _time;
@@ -53,16 +53,18 @@ internal sealed partial class VersionCircuitBreakers
 
     /// <summary>The call Polly runs: the grid's answer or exception as an outcome (Polly's outcome API must not throw).</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private static async ValueTask<Outcome<TResult>> CallAsync<TCall, TRequest, TResult>(ResilienceContext context, (GridCalls Grid, string VersionKey, TRequest Request) state)
+    private static async ValueTask<Outcome<GridAnswer>> CallAsync<TCall, TRequest, TResult>(ResilienceContext context, (GridCalls Grid, string VersionKey, TRequest Request) state)
         where TCall : IGridCall<TRequest, TResult>
+        where TResult : class
     {
         try
         {
-            return Outcome.FromResult(await TCall.CallAsync(state.Grid, state.VersionKey, state.Request, context.CancellationToken));
+            var result = await TCall.CallAsync(state.Grid, state.VersionKey, state.Request, context.CancellationToken);
+            return Outcome.FromResult(new GridAnswer(TCall.StatusOf(result), result));
         }
         catch (Exception ex)
         {
-            return Outcome.FromException<TResult>(ex);
+            return Outcome.FromException<GridAnswer>(ex);
         }
     }
 
@@ -70,6 +72,7 @@ internal sealed partial class VersionCircuitBreakers
     private async ValueTask<GuardedResult<TResult>> GuardedAsync<TCall, TRequest, TResult>(
         GridCalls grid, string model, string version, string versionKey, TRequest request, CancellationToken cancellationToken)
         where TCall : IGridCall<TRequest, TResult>
+        where TResult : class
     {
         var (result, brokenFor) = await ExecuteAsync<TCall, TRequest, TResult>(grid, versionKey, request, cancellationToken);
         if (brokenFor is not { } wait)
@@ -106,6 +109,7 @@ internal sealed partial class VersionCircuitBreakers
     private async ValueTask<(TResult? Result, TimeSpan? BrokenFor)> ExecuteAsync<TCall, TRequest, TResult>(
         GridCalls grid, string versionKey, TRequest request, CancellationToken cancellationToken)
         where TCall : IGridCall<TRequest, TResult>
+        where TResult : class
     {
         var pipeline = _pipelines.GetOrAdd(versionKey, _create);
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
@@ -118,7 +122,7 @@ internal sealed partial class VersionCircuitBreakers
             }
 
             outcome.ThrowIfException();
-            return (outcome.Result, null);
+            return ((TResult)outcome.Result.Result, null);
         }
         finally
         {
@@ -126,8 +130,8 @@ internal sealed partial class VersionCircuitBreakers
         }
     }
 
-    private ResiliencePipeline Create(string versionKey) => new ResiliencePipelineBuilder { TimeProvider = _time }
-        .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+    private ResiliencePipeline<GridAnswer> Create(string versionKey) => new ResiliencePipelineBuilder<GridAnswer> { TimeProvider = _time }
+        .AddCircuitBreaker(new CircuitBreakerStrategyOptions<GridAnswer>
         {
             FailureRatio = _options.FailureRatio,
             MinimumThroughput = _options.MinimumThroughput,
@@ -156,14 +160,15 @@ internal sealed partial class VersionCircuitBreakers
     /// What makes an outcome a failure of the version, or null when it is none: bad input (4xx), a full queue, or the
     /// client's own abort say nothing about the version's health.
     /// </summary>
-    private static string? Describe(Outcome<object> outcome, ResilienceContext context) => outcome switch
+    private static string? Describe(Outcome<GridAnswer> outcome, ResilienceContext context) => outcome switch
     {
         { Exception: OperationCanceledException } when context.CancellationToken.IsCancellationRequested => null,
         { Exception: { } exception } => exception.GetType().Name,
-        { Result: PredictResult predict } => DescribeStatus(predict.Status),
-        { Result: InferenceResult infer } => DescribeStatus(infer.Status),
-        _ => null,
+        _ => DescribeStatus(outcome.Result.Status),
     };
+
+    /// <summary>What Polly sees of a grid call: the status that decides failure, and the result itself (a class: no boxing).</summary>
+    private readonly record struct GridAnswer(InferenceStatus Status, object Result);
 
     private static string? DescribeStatus(InferenceStatus status) =>
         status is InferenceStatus.ModelFailure or InferenceStatus.Unavailable or InferenceStatus.DeadlineExceeded ? status.ToString() : null;
@@ -175,6 +180,8 @@ internal sealed partial class VersionCircuitBreakers
     {
         static abstract ValueTask<TResult> CallAsync(GridCalls grid, string versionKey, TRequest request, CancellationToken cancellationToken);
 
+        static abstract InferenceStatus StatusOf(TResult result);
+
         static abstract TResult Unavailable(string model, string version, TimeSpan retryAfter, string error);
     }
 
@@ -182,6 +189,8 @@ internal sealed partial class VersionCircuitBreakers
     {
         public static ValueTask<PredictResult> CallAsync(GridCalls grid, string versionKey, PredictRequest request, CancellationToken cancellationToken) =>
             grid.PredictAsync(versionKey, request, cancellationToken);
+
+        public static InferenceStatus StatusOf(PredictResult result) => result.Status;
 
         public static PredictResult Unavailable(string model, string version, TimeSpan retryAfter, string error) =>
             new(InferenceStatus.Unavailable, model, version, Error: error, RetryAfter: retryAfter);
@@ -191,6 +200,8 @@ internal sealed partial class VersionCircuitBreakers
     {
         public static ValueTask<InferenceResult> CallAsync(GridCalls grid, string versionKey, InferenceRequest request, CancellationToken cancellationToken) =>
             grid.InferAsync(versionKey, request, cancellationToken);
+
+        public static InferenceStatus StatusOf(InferenceResult result) => result.Status;
 
         public static InferenceResult Unavailable(string model, string version, TimeSpan retryAfter, string error) =>
             new(InferenceStatus.Unavailable, model, version, Error: error, RetryAfter: retryAfter);
