@@ -18,8 +18,8 @@ namespace OrleansInference.Api.Resilience;
 /// </summary>
 internal sealed partial class VersionCircuitBreakers
 {
-    private readonly ConcurrentDictionary<string, ResiliencePipeline> _pipelines = new(StringComparer.Ordinal);
-    private readonly Func<string, ResiliencePipeline> _create;
+    private readonly ConcurrentDictionary<string, ResiliencePipeline<GridAnswer>> _pipelines = new(StringComparer.Ordinal);
+    private readonly Func<string, ResiliencePipeline<GridAnswer>> _create;
     private readonly ResilienceOptions _options;
     private readonly ModelCatalog _catalog;
     private readonly TimeProvider _time;
@@ -48,12 +48,31 @@ internal sealed partial class VersionCircuitBreakers
             ? GuardedAsync<InferCall, InferenceRequest, InferenceResult>(grid, model, version, versionKey, request, cancellationToken)
             : UnguardedAsync(grid.InferAsync(versionKey, request, cancellationToken));
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<GuardedResult<T>> UnguardedAsync<T>(ValueTask<T> call) => new(await call, null);
+
+    /// <summary>The call Polly runs: the grid's answer or exception as an outcome (Polly's outcome API must not throw).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<Outcome<GridAnswer>> CallAsync<TCall, TRequest, TResult>(ResilienceContext context, (GridCalls Grid, string VersionKey, TRequest Request) state)
+        where TCall : IGridCall<TRequest, TResult>
+        where TResult : class
+    {
+        try
+        {
+            var result = await TCall.CallAsync(state.Grid, state.VersionKey, state.Request, context.CancellationToken);
+            return Outcome.FromResult(new GridAnswer(TCall.StatusOf(result), result));
+        }
+        catch (Exception ex)
+        {
+            return Outcome.FromException<GridAnswer>(ex);
+        }
+    }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<GuardedResult<TResult>> GuardedAsync<TCall, TRequest, TResult>(
         GridCalls grid, string model, string version, string versionKey, TRequest request, CancellationToken cancellationToken)
         where TCall : IGridCall<TRequest, TResult>
+        where TResult : class
     {
         var (result, brokenFor) = await ExecuteAsync<TCall, TRequest, TResult>(grid, versionKey, request, cancellationToken);
         if (brokenFor is not { } wait)
@@ -86,35 +105,24 @@ internal sealed partial class VersionCircuitBreakers
     }
 
     /// <summary>The grid's result, or (default, how long) when the version's breaker refused the call.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<(TResult? Result, TimeSpan? BrokenFor)> ExecuteAsync<TCall, TRequest, TResult>(
         GridCalls grid, string versionKey, TRequest request, CancellationToken cancellationToken)
         where TCall : IGridCall<TRequest, TResult>
+        where TResult : class
     {
         var pipeline = _pipelines.GetOrAdd(versionKey, _create);
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         try
         {
-            var outcome = await pipeline.ExecuteOutcomeAsync(
-                static async (context, state) =>
-                {
-                    try
-                    {
-                        return Outcome.FromResult(await TCall.CallAsync(state.Grid, state.VersionKey, state.Request, context.CancellationToken));
-                    }
-                    catch (Exception ex)
-                    {
-                        return Outcome.FromException<TResult>(ex);
-                    }
-                },
-                context,
-                (Grid: grid, VersionKey: versionKey, Request: request));
+            var outcome = await pipeline.ExecuteOutcomeAsync(CallAsync<TCall, TRequest, TResult>, context, (Grid: grid, VersionKey: versionKey, Request: request));
             if (outcome.Exception is BrokenCircuitException broken)
             {
                 return (default, broken.RetryAfter ?? _options.BreakDuration);
             }
 
             outcome.ThrowIfException();
-            return (outcome.Result, null);
+            return ((TResult)outcome.Result.Result, null);
         }
         finally
         {
@@ -122,8 +130,8 @@ internal sealed partial class VersionCircuitBreakers
         }
     }
 
-    private ResiliencePipeline Create(string versionKey) => new ResiliencePipelineBuilder { TimeProvider = _time }
-        .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+    private ResiliencePipeline<GridAnswer> Create(string versionKey) => new ResiliencePipelineBuilder<GridAnswer> { TimeProvider = _time }
+        .AddCircuitBreaker(new CircuitBreakerStrategyOptions<GridAnswer>
         {
             FailureRatio = _options.FailureRatio,
             MinimumThroughput = _options.MinimumThroughput,
@@ -152,14 +160,15 @@ internal sealed partial class VersionCircuitBreakers
     /// What makes an outcome a failure of the version, or null when it is none: bad input (4xx), a full queue, or the
     /// client's own abort say nothing about the version's health.
     /// </summary>
-    private static string? Describe(Outcome<object> outcome, ResilienceContext context) => outcome switch
+    private static string? Describe(Outcome<GridAnswer> outcome, ResilienceContext context) => outcome switch
     {
         { Exception: OperationCanceledException } when context.CancellationToken.IsCancellationRequested => null,
         { Exception: { } exception } => exception.GetType().Name,
-        { Result: PredictResult predict } => DescribeStatus(predict.Status),
-        { Result: InferenceResult infer } => DescribeStatus(infer.Status),
-        _ => null,
+        _ => DescribeStatus(outcome.Result.Status),
     };
+
+    /// <summary>What Polly sees of a grid call: the status that decides failure, and the result itself (a class: no boxing).</summary>
+    private readonly record struct GridAnswer(InferenceStatus Status, object Result);
 
     private static string? DescribeStatus(InferenceStatus status) =>
         status is InferenceStatus.ModelFailure or InferenceStatus.Unavailable or InferenceStatus.DeadlineExceeded ? status.ToString() : null;
@@ -171,6 +180,8 @@ internal sealed partial class VersionCircuitBreakers
     {
         static abstract ValueTask<TResult> CallAsync(GridCalls grid, string versionKey, TRequest request, CancellationToken cancellationToken);
 
+        static abstract InferenceStatus StatusOf(TResult result);
+
         static abstract TResult Unavailable(string model, string version, TimeSpan retryAfter, string error);
     }
 
@@ -178,6 +189,8 @@ internal sealed partial class VersionCircuitBreakers
     {
         public static ValueTask<PredictResult> CallAsync(GridCalls grid, string versionKey, PredictRequest request, CancellationToken cancellationToken) =>
             grid.PredictAsync(versionKey, request, cancellationToken);
+
+        public static InferenceStatus StatusOf(PredictResult result) => result.Status;
 
         public static PredictResult Unavailable(string model, string version, TimeSpan retryAfter, string error) =>
             new(InferenceStatus.Unavailable, model, version, Error: error, RetryAfter: retryAfter);
@@ -187,6 +200,8 @@ internal sealed partial class VersionCircuitBreakers
     {
         public static ValueTask<InferenceResult> CallAsync(GridCalls grid, string versionKey, InferenceRequest request, CancellationToken cancellationToken) =>
             grid.InferAsync(versionKey, request, cancellationToken);
+
+        public static InferenceStatus StatusOf(InferenceResult result) => result.Status;
 
         public static InferenceResult Unavailable(string model, string version, TimeSpan retryAfter, string error) =>
             new(InferenceStatus.Unavailable, model, version, Error: error, RetryAfter: retryAfter);

@@ -107,7 +107,9 @@ public sealed class CallbackAddressPolicyTests
 
         foreach (var url in new[] { $"http://127.0.0.1:{port}/hook", $"http://localhost:{port}/hook" })
         {
-            Assert.NotNull(await sender.SendAsync("job", url, "{}"u8.ToArray(), CancellationToken.None));
+            var letter = await sender.SendAsync("job", url, "{}"u8.ToArray(), CancellationToken.None);
+            Assert.NotNull(letter);
+            Assert.Contains("refused", letter.LastOutcome, StringComparison.Ordinal);
         }
 
         Assert.False(listener.Pending());
