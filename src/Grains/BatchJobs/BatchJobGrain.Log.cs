@@ -30,5 +30,8 @@ public sealed partial class BatchJobGrain
 
         [LoggerMessage(EventId = 4007, Level = LogLevel.Warning, Message = "Batch job {JobId}: could not {Action} its resume reminder: {Reason}")]
         public static partial void ReminderFailed(ILogger logger, string jobId, string action, string reason);
+
+        [LoggerMessage(EventId = 4008, Level = LogLevel.Warning, Message = "Batch job {JobId} waits for its state store: {Reason}")]
+        public static partial void StoreUnavailable(ILogger logger, string jobId, string reason);
     }
 }

@@ -22,7 +22,7 @@ public sealed partial class BatchJobGrain : Grain, IBatchJobGrain, IRemindable
     /// <summary>The name of the reminder that resumes an unsettled job.</summary>
     public const string ResumeReminder = "resume";
 
-    private readonly BatchJobStore _store;
+    private readonly IBatchJobStore _store;
     private readonly IGrainFactory _grains;
     private readonly BatchJobPaths _paths;
     private readonly ModelCatalog _catalog;
@@ -43,7 +43,7 @@ public sealed partial class BatchJobGrain : Grain, IBatchJobGrain, IRemindable
     private long _runStartTimestamp;
 
     public BatchJobGrain(
-        BatchJobStore store, IGrainFactory grains, BatchJobPaths paths, ModelCatalog catalog, BatchWebhookSender webhooks,
+        IBatchJobStore store, IGrainFactory grains, BatchJobPaths paths, ModelCatalog catalog, BatchWebhookSender webhooks,
         IOptions<BatchJobOptions> options, TimeProvider time, ILogger<BatchJobGrain> logger)
     {
         _store = store;
