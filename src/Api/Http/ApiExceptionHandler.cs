@@ -81,13 +81,15 @@ internal sealed partial class ApiExceptionHandler : IExceptionHandler
 
     /// <summary>
     /// Failures of the cluster rather than the request: a silo that died or left mid-call, a gateway connection that
-    /// broke, a call the runtime rejected or timed out. The client may retry at once, so they answer 503 + Retry-After.
+    /// broke, a call the runtime rejected or timed out, the state store (Redis in cluster mode) out of reach. The client
+    /// may retry at once, so they answer 503 + Retry-After.
     /// </summary>
     private static bool GridUnavailable(Exception exception) => exception is
         Orleans.Runtime.SiloUnavailableException or
         Orleans.Runtime.OrleansMessageRejectionException or
         Orleans.Runtime.Messaging.ConnectionFailedException or
         Orleans.Runtime.GatewayTooBusyException or
+        OrleansInference.Contracts.Models.StateStoreUnavailableException or
         TimeoutException;
 
     private static string JsonDetail(System.Text.Json.JsonException exception)

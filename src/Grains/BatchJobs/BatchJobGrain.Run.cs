@@ -117,7 +117,7 @@ public sealed partial class BatchJobGrain
         }
         catch (Exception ex) when (IsStoreUnavailable(ex))
         {
-            throw new StateStoreUnavailableException(ex.Message, ex);
+            throw new StateStoreUnavailableException(ex.Message);
         }
         catch (Exception ex)
         {

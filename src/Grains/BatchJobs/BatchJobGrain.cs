@@ -15,7 +15,8 @@ namespace OrleansInference.Grains.BatchJobs;
 /// itself from idle collection while it runs. Deactivation (shutdown) stops the workers without changing the job's
 /// state, so the next start resumes it from its checkpoints. While a job is unfinished or its webhook pending, a
 /// durable reminder (<see cref="ResumeReminder"/>) reactivates the grain wherever the cluster places it and resumes the
-/// job if its silo was lost; the reminder is removed once the job is final and its webhook settled.
+/// job if its silo was lost; the reminder is removed once the job is final and its webhook settled. A started job that
+/// activates anywhere else (a status read after its silo was lost) resumes at once, without waiting for the tick.
 /// </summary>
 public sealed partial class BatchJobGrain : Grain, IBatchJobGrain, IRemindable
 {
@@ -65,6 +66,14 @@ public sealed partial class BatchJobGrain : Grain, IBatchJobGrain, IRemindable
         if (_record is not null)
         {
             await LoadCheckpointsAsync(cancellationToken);
+            if (!IsSettled(_record) && _record.State != BatchJobState.Queued)
+            {
+                // An unsettled job activating here (its silo was lost and a status read, a retry or its reminder woke
+                // it) resumes from its checkpoints at once instead of at its reminder's next tick.
+                var rowsDone = Interlocked.Read(ref _rowsDone);
+                Log.ResumedAtActivation(_logger, JobId, rowsDone, _record.RowsTotal);
+                await StartAsync(cancellationToken);
+            }
         }
     }
 

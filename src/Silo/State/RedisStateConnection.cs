@@ -57,7 +57,8 @@ public sealed partial class RedisStateConnection : IAsyncDisposable
         }
         catch (Exception ex) when (IsUnavailable(ex))
         {
-            throw new StateStoreUnavailableException($"The grid's state store (Redis at {_options.EndPoints.FirstOrDefault()}) is unavailable: {ex.Message} Retry shortly.", ex);
+            // No inner exception: this one crosses grain calls, and the client library's exceptions do not serialize.
+            throw new StateStoreUnavailableException($"The grid's state store (Redis at {_options.EndPoints.FirstOrDefault()}) is unavailable: {ex.Message} Retry shortly.");
         }
     }
 
