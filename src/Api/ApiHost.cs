@@ -50,6 +50,13 @@ public static class ApiHost
         return app;
     }
 
+    /// <summary>
+    /// Builds and starts the application; a co-hosted silo with <c>Orleans:SiloPort=0</c> or <c>GatewayPort=0</c>
+    /// starts again on fresh ports if a picked one was taken before it bound it (<see cref="SiloStartRetry"/>).
+    /// </summary>
+    public static Task<WebApplication> StartAsync(string[] args, CancellationToken cancellationToken) =>
+        SiloStartRetry.StartAsync(() => Build(args), cancellationToken);
+
     private static void WarnIfExposedWithoutKeys(WebApplication app, IReadOnlyList<System.Net.IPEndPoint> endpoints)
     {
         var exposed = endpoints.Where(e => !System.Net.IPAddress.IsLoopback(e.Address)).ToArray();

@@ -11,6 +11,7 @@ using OrleansInference.Grains.BatchJobs;
 using OrleansInference.Grains.Experiments;
 using OrleansInference.Grains.Models;
 using OrleansInference.Grains.Reminders;
+using OrleansInference.Silo.State;
 
 namespace OrleansInference.Silo;
 
@@ -36,14 +37,16 @@ public static class InferenceSiloBuilderExtensions
         services.AddSingleton<SiloStartup>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(static sp => sp.GetRequiredService<SiloStartup>());
         services.AddSingleton<IStartupProgress>(static sp => sp.GetRequiredService<SiloStartup>());
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloListeners>();
         return silo;
     }
 
     /// <summary>
     /// Hosts a silo in <paramref name="builder"/>'s process with the ports and address of
     /// <see cref="SiloEndpointOptions"/>, the grid's grains and, unless disabled, the Orleans dashboard's data. Without
-    /// <c>Orleans:Redis</c> (the embedded default) it is one silo clustered on loopback with reminders in SQLite; with
-    /// it, the silo joins the cluster whose membership and reminders that Redis holds (cluster mode).
+    /// <c>Orleans:Redis</c> (the embedded default) it is one silo clustered on loopback with its durable state and reminders
+    /// in SQLite; with it, the silo joins the cluster whose membership, reminders and durable state (registry,
+    /// experiments, batch jobs) that Redis holds (cluster mode).
     /// </summary>
     public static IHostApplicationBuilder UseInferenceSilo(this IHostApplicationBuilder builder)
     {
@@ -68,6 +71,10 @@ public static class InferenceSiloBuilderExtensions
                     o.ServiceId = endpoints.ServiceId;
                 });
                 silo.UseRedisClustering(endpoints.Redis);
+
+                // Registered before the grains' SQLite stores, which then stand aside: registry, experiments and
+                // batch jobs live in the same Redis, so any silo on any host serves and resumes them.
+                silo.Services.AddRedisState(endpoints.Redis, endpoints.ServiceId);
                 // Registered before the grains' SQLite reminder table, which then stands aside.
                 silo.UseRedisReminderService(o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(endpoints.Redis));
                 silo.Configure<ClusterMembershipOptions>(o =>
@@ -99,7 +106,10 @@ public static class InferenceSiloBuilderExtensions
         return builder;
     }
 
-    /// <summary>A port free on <paramref name="address"/> now; the silo binds it moments later.</summary>
+    /// <summary>
+    /// A port free on <paramref name="address"/> now; the silo binds it moments later, and another process may take it
+    /// in between: <see cref="SiloStartRetry"/> then builds the host again with fresh ports.
+    /// </summary>
     private static int FreePort(IPAddress address)
     {
         using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);

@@ -20,8 +20,9 @@ public sealed class SiloEndpointOptions
     public string ServiceId { get; set; } = "orleans-inference";
 
     /// <summary>
-    /// The Redis that holds cluster membership and reminders (a StackExchange.Redis configuration string such as
-    /// <c>127.0.0.1:6379</c>). Empty (the default): one silo clustered on loopback, reminders in SQLite.
+    /// The Redis that holds cluster membership, reminders and the grid's durable state (registry, experiments, batch
+    /// jobs): a StackExchange.Redis configuration string such as <c>127.0.0.1:6379</c>. This one setting switches the
+    /// silo to cluster mode. Empty (the default): one silo clustered on loopback, state and reminders in SQLite.
     /// </summary>
     public string Redis { get; set; } = string.Empty;
 

@@ -72,13 +72,15 @@ public sealed class GridCalls
 
     /// <summary>
     /// Failures of the cluster rather than the request: a silo that died or left mid-call, a gateway connection that
-    /// broke, a call the runtime rejected or timed out. The caller may retry at once (a 503 with Retry-After).
+    /// broke, a call the runtime rejected or timed out, the state store (Redis in cluster mode) out of reach. The caller
+    /// may retry at once (a 503 with Retry-After).
     /// </summary>
     public static bool IsGridUnavailable(Exception exception) => exception is
         SiloUnavailableException or
         OrleansMessageRejectionException or
         Orleans.Runtime.Messaging.ConnectionFailedException or
         GatewayTooBusyException or
+        StateStoreUnavailableException or
         TimeoutException;
 
     private async IAsyncEnumerable<GenerationEvent> GenerateRemoteAsync(string versionKey, GenerateRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)

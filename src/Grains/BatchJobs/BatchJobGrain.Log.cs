@@ -33,5 +33,11 @@ public sealed partial class BatchJobGrain
 
         [LoggerMessage(EventId = 4008, Level = LogLevel.Information, Message = "Batch job {JobId} finished at {FinishedAt} expired after its retention of {Retention}; its files were removed.")]
         public static partial void Expired(ILogger logger, string jobId, DateTimeOffset finishedAt, TimeSpan retention);
+
+        [LoggerMessage(EventId = 4010, Level = LogLevel.Warning, Message = "Batch job {JobId} waits for its state store: {Reason}")]
+        public static partial void StoreUnavailable(ILogger logger, string jobId, string reason);
+
+        [LoggerMessage(EventId = 4011, Level = LogLevel.Information, Message = "Batch job {JobId} resumed at activation at {RowsDone} of {RowsTotal} rows.")]
+        public static partial void ResumedAtActivation(ILogger logger, string jobId, long rowsDone, long? rowsTotal);
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using OrleansInference.Contracts.BatchJobs;
+using OrleansInference.Contracts.Models;
 using OrleansInference.Grid.Catalog;
 
 namespace OrleansInference.Grains.BatchJobs;
@@ -10,8 +11,47 @@ public sealed partial class BatchJobGrain
 {
     private static readonly TimeSpan CatalogWait = TimeSpan.FromMinutes(2);
 
+    /// <summary>How long a job waits before it tries again while its state store is unreachable.</summary>
+    private static readonly TimeSpan StoreRetryDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Runs the job; while the state store is unreachable (a Redis outage in cluster mode) the job neither fails nor
+    /// stops: it waits and runs again from its checkpoints once the store answers, so an accepted job is never lost.
+    /// </summary>
     private async Task RunAsync(CancellationToken cancellationToken)
     {
+        while (true)
+        {
+            try
+            {
+                await RunOnceAsync(cancellationToken);
+                return;
+            }
+            catch (StateStoreUnavailableException ex)
+            {
+                Log.StoreUnavailable(_logger, JobId, ex.Message);
+            }
+
+            try
+            {
+                await Task.Delay(StoreRetryDelay, _time, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task RunOnceAsync(CancellationToken cancellationToken)
+    {
+        if (Status()!.IsFinal)
+        {
+            // Finished before the store went away (the final state is kept in memory only once stored): notify only.
+            await NotifyAsync(cancellationToken);
+            return;
+        }
+
         var job = Volatile.Read(ref _record)!;
         try
         {
@@ -75,6 +115,10 @@ public sealed partial class BatchJobGrain
             // Stopped by cancellation (the caller records it) or by deactivation (the job resumes at the next start).
             return;
         }
+        catch (Exception ex) when (IsStoreUnavailable(ex))
+        {
+            throw new StateStoreUnavailableException(ex.Message);
+        }
         catch (Exception ex)
         {
             Log.Crashed(_logger, job.Id, ex);
@@ -83,6 +127,14 @@ public sealed partial class BatchJobGrain
 
         await NotifyAsync(cancellationToken);
     }
+
+    /// <summary>True when <paramref name="exception"/> is, or wraps, the state store being unreachable.</summary>
+    private static bool IsStoreUnavailable(Exception exception) => exception switch
+    {
+        StateStoreUnavailableException => true,
+        AggregateException aggregate => aggregate.InnerExceptions.Any(IsStoreUnavailable),
+        _ => exception.InnerException is { } inner && IsStoreUnavailable(inner),
+    };
 
     private async Task TryWriteErrorsSoFarAsync()
     {

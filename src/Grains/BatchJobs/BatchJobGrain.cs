@@ -15,14 +15,15 @@ namespace OrleansInference.Grains.BatchJobs;
 /// itself from idle collection while it runs. Deactivation (shutdown) stops the workers without changing the job's
 /// state, so the next start resumes it from its checkpoints. While a job is unfinished or its webhook pending, a
 /// durable reminder (<see cref="ResumeReminder"/>) reactivates the grain wherever the cluster places it and resumes the
-/// job if its silo was lost; the reminder is removed once the job is final and its webhook settled.
+/// job if its silo was lost; the reminder is removed once the job is final and its webhook settled. A started job that
+/// activates anywhere else (a status read after its silo was lost) resumes at once, without waiting for the tick.
 /// </summary>
 public sealed partial class BatchJobGrain : Grain, IBatchJobGrain, IRemindable
 {
     /// <summary>The name of the reminder that resumes an unsettled job.</summary>
     public const string ResumeReminder = "resume";
 
-    private readonly BatchJobStore _store;
+    private readonly IBatchJobStore _store;
     private readonly IGrainFactory _grains;
     private readonly BatchJobPaths _paths;
     private readonly ModelCatalog _catalog;
@@ -44,7 +45,7 @@ public sealed partial class BatchJobGrain : Grain, IBatchJobGrain, IRemindable
     private long _runStartTimestamp;
 
     public BatchJobGrain(
-        BatchJobStore store, IGrainFactory grains, BatchJobPaths paths, ModelCatalog catalog, BatchWebhookSender webhooks,
+        IBatchJobStore store, IGrainFactory grains, BatchJobPaths paths, ModelCatalog catalog, BatchWebhookSender webhooks,
         IOptions<BatchJobOptions> options, TimeProvider time, ILogger<BatchJobGrain> logger)
     {
         _store = store;
@@ -69,6 +70,15 @@ public sealed partial class BatchJobGrain : Grain, IBatchJobGrain, IRemindable
             if (_record.Webhook == WebhookState.Failed)
             {
                 _deadLetter = await _store.GetWebhookDeadLetterAsync(JobId, cancellationToken);
+            }
+
+            if (!IsSettled(_record) && _record.State != BatchJobState.Queued)
+            {
+                // An unsettled job activating here (its silo was lost and a status read, a retry or its reminder woke
+                // it) resumes from its checkpoints at once instead of at its reminder's next tick.
+                var rowsDone = Interlocked.Read(ref _rowsDone);
+                Log.ResumedAtActivation(_logger, JobId, rowsDone, _record.RowsTotal);
+                await StartAsync(cancellationToken);
             }
         }
     }

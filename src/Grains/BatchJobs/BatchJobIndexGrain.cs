@@ -10,7 +10,7 @@ namespace OrleansInference.Grains.BatchJobs;
 /// </summary>
 [StatelessWorker]
 [Reentrant] // Read-only: listings from several callers may interleave.
-public sealed class BatchJobIndexGrain(BatchJobStore store, IGrainFactory grains) : Grain, IBatchJobIndexGrain
+public sealed class BatchJobIndexGrain(IBatchJobStore store, IGrainFactory grains) : Grain, IBatchJobIndexGrain
 {
     /// <summary>The most jobs one listing returns.</summary>
     public const int MaxLimit = 200;

@@ -10,7 +10,7 @@ namespace OrleansInference.Grains.BatchJobs;
 /// resume reminder (<see cref="BatchJobGrain.ResumeReminder"/>) does the same for a job whose silo is lost while the
 /// cluster runs on, up to one reminder period later.
 /// </summary>
-public sealed partial class BatchJobResumer(BatchJobStore store, IGrainFactory grains, ILogger<BatchJobResumer> logger) : BackgroundService
+public sealed partial class BatchJobResumer(IBatchJobStore store, IGrainFactory grains, ILogger<BatchJobResumer> logger) : BackgroundService
 {
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -14,7 +14,8 @@ public static class BatchJobServiceCollectionExtensions
     /// <summary>
     /// Adds the batch job grain, its store, submitter, webhook sender, the start-up resumer and the retention sweeper, with
     /// <see cref="BatchJobOptions"/> bound from the <c>BatchJobs</c> section and validated at start-up.
-    /// Needs the model serving core (<c>AddModelServing</c>).
+    /// Needs the model serving core (<c>AddModelServing</c>). The store is SQLite unless an <see cref="IBatchJobStore"/>
+    /// is registered first (cluster mode registers Redis).
     /// </summary>
     public static IServiceCollection AddBatchJobs(this IServiceCollection services, IConfiguration configuration)
     {
@@ -25,6 +26,7 @@ public static class BatchJobServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<BatchJobPaths>();
         services.TryAddSingleton<BatchJobStore>();
+        services.TryAddSingleton<IBatchJobStore>(static sp => sp.GetRequiredService<BatchJobStore>());
         services.TryAddSingleton<CallbackAddressPolicy>();
         services.TryAddSingleton<BatchWebhookSender>();
         services.AddGridCalls();

@@ -5,10 +5,9 @@ namespace OrleansInference.Grains.BatchJobs;
 
 /// <summary>
 /// Durable job state in its own SQLite database (<c>{StateRoot}/batch-jobs.db</c>, WAL, synchronous FULL): job
-/// definitions, outcomes and one checkpoint row per finished chunk. A checkpoint is written only after the chunk's
-/// parts were renamed into place, so a checkpointed chunk's output is always complete.
+/// definitions, outcomes and one checkpoint row per finished chunk (the embedded default's <see cref="IBatchJobStore"/>).
 /// </summary>
-public sealed partial class BatchJobStore
+public sealed partial class BatchJobStore : IBatchJobStore
 {
     private const string Columns =
         "id, idempotency_key, model, version, input_path, input_format, output_format, output_path, chunk_rows, callback_url, " +

@@ -13,7 +13,7 @@ namespace OrleansInference.Grains.BatchJobs;
 /// row of a job is scored by the same version.
 /// </summary>
 public sealed class BatchJobSubmitter(
-    IGrainFactory grains, ModelCatalog catalog, BatchJobStore store, BatchJobPaths paths, CallbackAddressPolicy callbacks,
+    IGrainFactory grains, ModelCatalog catalog, IBatchJobStore store, BatchJobPaths paths, CallbackAddressPolicy callbacks,
     IOptions<BatchJobOptions> options, TimeProvider time)
 {
     private readonly BatchJobOptions _options = options.Value;

@@ -70,13 +70,15 @@ public sealed class ApiServer : IAsyncDisposable
             args.Add($"--{key}={value}");
         }
 
-        var app = ApiHost.Build(args.ToArray(), builder =>
-        {
-            builder.Logging.ClearProviders();
-            builder.Logging.AddConsole();
-            builder.Logging.AddFilter((_, level) => level >= LogLevel.Warning);
-        });
-        await app.StartAsync();
+        // Silo ports picked at build (0) may be taken before the silo binds them; the retry builds again on fresh ones.
+        var app = await SiloStartRetry.StartAsync(
+            () => ApiHost.Build(args.ToArray(), builder =>
+            {
+                builder.Logging.ClearProviders();
+                builder.Logging.AddConsole();
+                builder.Logging.AddFilter((_, level) => level >= LogLevel.Warning);
+            }),
+            CancellationToken.None);
         await app.Services.GetRequiredService<SiloStartup>().Completion.WaitAsync(TimeSpan.FromMinutes(2));
         var grpc = app.Services.GetRequiredService<Api.Grpc.GrpcEndpoint>().Address;
         var address = app.Urls.Select(u => new Uri(u.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal) + "/")).First(u => u != grpc);

@@ -4,10 +4,10 @@ namespace OrleansInference.Client.Tests.Infrastructure;
 
 /// <summary>
 /// The built API (<c>OrleansInference.Api.dll</c>) with its co-hosted silo as a child process: HTTP on a port the OS
-/// picks, no gRPC listener, silo and gateway on free 127.0.0.1 ports chosen up front (a client must be told the gateway),
+/// picks, no gRPC listener, silo and gateway on 127.0.0.1 ports the silo picks (the gateway's is read from its log),
 /// and a private temp folder for the models, the registry and the batch folders.
 /// </summary>
-internal sealed class GridServerProcess : IAsyncDisposable
+internal sealed partial class GridServerProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
@@ -30,8 +30,8 @@ internal sealed class GridServerProcess : IAsyncDisposable
     /// <summary>The server's private folder.</summary>
     public string Root { get; }
 
-    /// <summary>The silo's gateway port on 127.0.0.1.</summary>
-    public int GatewayPort { get; }
+    /// <summary>The silo's gateway port on 127.0.0.1, as the silo reported it once bound (0 for a node without a silo).</summary>
+    public int GatewayPort { get; private set; }
 
     /// <summary>What the server wrote last, for failure messages.</summary>
     public string Output => _output.ToString();
@@ -41,11 +41,11 @@ internal sealed class GridServerProcess : IAsyncDisposable
     {
         var root = Path.Combine(Path.GetTempPath(), "oi-client-" + Guid.NewGuid().ToString("N"));
         RepositoryPaths.CopyDirectory(RepositoryPaths.Models, Path.Combine(root, "models"));
-        var ports = LoopbackPorts.Free(2);
-        return StartAsync(root, ownsRoot: true, ports[1],
+        // The silo picks its ports (0) and starts again on fresh ones if one is taken; the gateway port is read from its log.
+        return StartAsync(root, ownsRoot: true, gatewayPort: 0,
         [
-            $"--Orleans:SiloPort={ports[0]}",
-            $"--Orleans:GatewayPort={ports[1]}",
+            "--Orleans:SiloPort=0",
+            "--Orleans:GatewayPort=0",
             $"--Registry:SqlitePath={Path.Combine(root, "registry.db")}",
             $"--BatchJobs:DataRoot={Path.Combine(root, "batch", "input")}",
             $"--BatchJobs:OutputRoot={Path.Combine(root, "batch", "output")}",
@@ -90,6 +90,7 @@ internal sealed class GridServerProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
+        var hostsNoSilo = start.ArgumentList.Contains("--Api:Grid=Client");
         var output = new ProcessOutput();
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start dotnet {dll}.");
@@ -97,6 +98,11 @@ internal sealed class GridServerProcess : IAsyncDisposable
         process.OutputDataReceived += (_, e) =>
         {
             output.Add(e.Data);
+            if (server.GatewayPort == 0 && e.Data is not null && ListeningLine().Match(e.Data) is { Success: true } bound)
+            {
+                server.GatewayPort = int.Parse(bound.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            }
+
             const string marker = "Now listening on: ";
             var at = e.Data?.IndexOf(marker, StringComparison.Ordinal) ?? -1;
             if (at >= 0)
@@ -119,7 +125,8 @@ internal sealed class GridServerProcess : IAsyncDisposable
             {
                 using (var ready = await http.GetAsync("ready"))
                 {
-                    if (ready.IsSuccessStatusCode)
+                    // A node with a silo is ready for clients once its gateway port was read from its log as well.
+                    if (ready.IsSuccessStatusCode && (server.GatewayPort != 0 || hostsNoSilo))
                     {
                         return server;
                     }
@@ -144,6 +151,9 @@ internal sealed class GridServerProcess : IAsyncDisposable
             throw;
         }
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"Silo listening on [^:]+: silo port \d+, gateway port (\d+)")]
+    private static partial System.Text.RegularExpressions.Regex ListeningLine();
 
     /// <summary>Kills the process and deletes its folder (unless it shares another node's).</summary>
     public async ValueTask DisposeAsync()
