@@ -14,6 +14,7 @@ namespace OrleansInference.Client.Tests.Deploy;
 /// with a value of its type, every port a setting names is the port the container and its Services expose, every
 /// probe targets the listener that serves it, and the probe paths answer 200 on a really started silo and API node.
 /// </summary>
+[Collection(ClusterProcessesCollection.Name)]
 public sealed partial class DeployManifestTests
 {
     private const string SiloWorkload = "orleans-silo";

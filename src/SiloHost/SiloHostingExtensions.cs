@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Hosting;
+
+namespace OrleansInference.SiloHost;
+
+/// <summary>How the standalone silo is hosted: Orleans' Kubernetes hosting in a pod, and the health listener for probes.</summary>
+public static class SiloHostingExtensions
+{
+    /// <summary>
+    /// Adds, per <see cref="SiloHostOptions"/> (validated here, before the host is built): Orleans' Kubernetes hosting
+    /// when <c>SiloHost:Kubernetes</c> is true or, unset, when <c>KUBERNETES_SERVICE_HOST</c> is set; and the
+    /// <see cref="SiloHealthServer"/> on <c>SiloHost:HealthUrls</c>. Call after <c>UseInferenceSilo</c>.
+    /// </summary>
+    public static IHostApplicationBuilder UseSiloHosting(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var hosting = builder.Configuration.GetSection(SiloHostOptions.SectionName).Get<SiloHostOptions>() ?? new SiloHostOptions();
+        SiloHostOptionsValidator.ThrowIfInvalid(hosting);
+        if (hosting.Kubernetes ?? !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST")))
+        {
+            KubernetesEnvironment.ThrowIfIncomplete();
+            builder.Services.UseKubernetesHosting();
+        }
+
+        builder.Services.AddOptions<SiloHostOptions>().BindConfiguration(SiloHostOptions.SectionName);
+        builder.Services.AddHostedService<SiloHealthServer>();
+        return builder;
+    }
+}
