@@ -211,14 +211,15 @@ public sealed partial class DeployManifestTests
         Directory.CreateDirectory(root);
         try
         {
-            var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => ClusterProcess.StartSiloAsync(root,
-                ["--SiloHost:Kubernetes=true", "--Orleans:SiloPort=0", "--Orleans:GatewayPort=0", $"--ModelRepository:RootPath={root}"]));
+            var (exitCode, output) = await RunSiloToExitAsync(root,
+                ["--SiloHost:Kubernetes=true", "--Orleans:SiloPort=0", "--Orleans:GatewayPort=0", $"--ModelRepository:RootPath={root}"]);
+            Assert.NotEqual(0, exitCode);
             foreach (var variable in KubernetesHostingVariables())
             {
-                Assert.Contains(variable, failure.Message, StringComparison.Ordinal);
+                Assert.Contains(variable, output, StringComparison.Ordinal);
             }
 
-            Assert.Contains("SiloHost:Kubernetes", failure.Message, StringComparison.Ordinal);
+            Assert.Contains("SiloHost:Kubernetes", output, StringComparison.Ordinal);
         }
         finally
         {
@@ -310,6 +311,56 @@ public sealed partial class DeployManifestTests
             {
             }
         }
+    }
+
+    [Fact]
+    public async Task SiloHost_WithAHealthUrlThatIsNotHttp_StopsNamingTheKey()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "oi-health-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(root);
+        try
+        {
+            var (exitCode, output) = await RunSiloToExitAsync(root,
+                ["--SiloHost:HealthUrls=https://127.0.0.1:1/health", "--Orleans:SiloPort=0", "--Orleans:GatewayPort=0", $"--ModelRepository:RootPath={root}"]);
+            Assert.NotEqual(0, exitCode);
+            Assert.Contains("SiloHost:HealthUrls has 'https://127.0.0.1:1/health'", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    /// <summary>Runs the silo host with <paramref name="arguments"/> until it exits (within 60 s); its exit code and all it wrote.</summary>
+    private static async Task<(int ExitCode, string Output)> RunSiloToExitAsync(string root, IEnumerable<string> arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(OptionKeys.SiloHostFolder, "OrleansInference.SiloHost.dll"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
     }
 
     /// <summary>The port a compose health check connects to.</summary>
