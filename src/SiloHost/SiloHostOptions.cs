@@ -13,7 +13,8 @@ public sealed class SiloHostOptions
     /// Runs the silo with Orleans' Kubernetes hosting (<c>UseKubernetesHosting</c>): the silo is named after its pod,
     /// and silos whose pods are gone are declared dead at once instead of after missed probes. Needs the pod's
     /// <c>POD_NAME</c>, <c>POD_NAMESPACE</c>, <c>POD_IP</c>, <c>ORLEANS_CLUSTER_ID</c> and <c>ORLEANS_SERVICE_ID</c>
-    /// (deploy/k8s sets them). Unset (the default): on when <c>KUBERNETES_SERVICE_HOST</c> is set, as in every pod.
+    /// (deploy/k8s sets them). Unset (the default): on when <c>KUBERNETES_SERVICE_HOST</c> (set in every pod) and
+    /// <c>POD_NAME</c> are set.
     /// </summary>
     public bool? Kubernetes { get; set; }
 

@@ -28,7 +28,7 @@ internal static class KubernetesEnvironment
         if (missing.Count > 0)
         {
             throw new InvalidOperationException(
-                $"Invalid silo host configuration. Kubernetes hosting is on ({SiloHostOptions.SectionName}:Kubernetes, or KUBERNETES_SERVICE_HOST is set) but {string.Join(", ", missing)} {(missing.Count == 1 ? "is" : "are")} not set; set them from the pod's fields and labels (deploy/k8s/silo.yaml shows how) or set {SiloHostOptions.SectionName}:Kubernetes=false.");
+                $"Invalid silo host configuration. Kubernetes hosting is on ({SiloHostOptions.SectionName}:Kubernetes, or KUBERNETES_SERVICE_HOST and POD_NAME are set) but {string.Join(", ", missing)} {(missing.Count == 1 ? "is" : "are")} not set; set them from the pod's fields and labels (deploy/k8s/silo.yaml shows how) or set {SiloHostOptions.SectionName}:Kubernetes=false.");
         }
     }
 }

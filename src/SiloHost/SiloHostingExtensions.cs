@@ -10,7 +10,7 @@ public static class SiloHostingExtensions
 {
     /// <summary>
     /// Adds, per <see cref="SiloHostOptions"/> (validated here, before the host is built): Orleans' Kubernetes hosting
-    /// when <c>SiloHost:Kubernetes</c> is true or, unset, when <c>KUBERNETES_SERVICE_HOST</c> is set; and the
+    /// when <c>SiloHost:Kubernetes</c> is true or, unset, when <c>KUBERNETES_SERVICE_HOST</c> and <c>POD_NAME</c> are set; and the
     /// <see cref="SiloHealthServer"/> on <c>SiloHost:HealthUrls</c>. Call after <c>UseInferenceSilo</c>.
     /// </summary>
     public static IHostApplicationBuilder UseSiloHosting(this IHostApplicationBuilder builder)
@@ -18,7 +18,10 @@ public static class SiloHostingExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var hosting = builder.Configuration.GetSection(SiloHostOptions.SectionName).Get<SiloHostOptions>() ?? new SiloHostOptions();
         SiloHostOptionsValidator.ThrowIfInvalid(hosting);
-        if (hosting.Kubernetes ?? !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST")))
+        // Unset: on in a pod that names itself (a process that merely runs inside some pod, such as a CI job, stays off).
+        var inPod = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST"))
+            && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("POD_NAME"));
+        if (hosting.Kubernetes ?? inPod)
         {
             KubernetesEnvironment.ThrowIfIncomplete();
             builder.Services.UseKubernetesHosting();
