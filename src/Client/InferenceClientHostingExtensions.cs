@@ -51,6 +51,8 @@ public static class InferenceClientHostingExtensions
             if (redis.Length > 0)
             {
                 client.UseRedisClustering(redis);
+                // Silos that join are used within seconds (Orleans' default re-reads the gateway list every minute).
+                client.Configure<GatewayOptions>(static o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
             }
             else
             {

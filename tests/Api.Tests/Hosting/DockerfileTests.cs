@@ -13,6 +13,7 @@ public sealed partial class DockerfileTests
     [Theory]
     [InlineData("deploy/docker/Dockerfile")]
     [InlineData("deploy/docker/Dockerfile.gpu")]
+    [InlineData("deploy/docker/Dockerfile.silo")]
     public void Image_RunsAsNonRoot_WithEveryWritablePathCreatedAndOwned(string dockerfile)
     {
         var stage = FinalStage(File.ReadAllText(Path.Combine(RepositoryPaths.Root, dockerfile)));
