@@ -10,7 +10,7 @@ namespace OrleansInference.Client.Tests.Cluster;
 /// status read (or its resume reminder) activates it on the other silo, which finishes it from its checkpoints; the
 /// output is byte for byte the output of a clean run of the same job (real redis-server with AOF, two silos and an API node as OS processes).
 /// </summary>
-public sealed class RedisBatchFailoverTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class RedisBatchFailoverTests(ITestOutputHelper output) : RedisStateTestBase("oi-failover-")
 {
     private const int Rows = 40_000;
     private const int ChunkRows = 400;
@@ -21,46 +21,17 @@ public sealed class RedisBatchFailoverTests(ITestOutputHelper output) : IAsyncLi
     /// <summary>Death declared in ~3 s and the job resumed on the next status read, then the rest of the job (the reminder, within a minute, is the fallback).</summary>
     private static readonly TimeSpan ResumeBound = TimeSpan.FromSeconds(120);
 
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "oi-failover-" + Guid.NewGuid().ToString("N"));
-    private readonly List<IAsyncDisposable> _owned = [];
-    private RedisServer _redis = null!;
-    private RedisStateNodes _nodes = null!;
-
-    public async Task InitializeAsync()
-    {
-        RepositoryPaths.CopyDirectory(RepositoryPaths.Models, Path.Combine(_root, "models"));
-        _redis = await RedisServer.StartAsync(Path.Combine(_root, "redis"));
-        _nodes = new RedisStateNodes(_root, _redis, "test-" + Guid.NewGuid().ToString("N")[..8]);
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var owned in Enumerable.Reverse(_owned))
-        {
-            await owned.DisposeAsync();
-        }
-
-        await _redis.DisposeAsync();
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-
     [Fact]
     public async Task KillingTheJobGrainsSilo_MidJob_FinishesOnTheOtherSilo_WithTheCleanRunsOutput()
     {
         // One chunk at a time, so the job is still running when its silo is killed.
         string[] serial = ["--BatchJobs:MaxParallelChunks=1"];
-        var silos = new List<ClusterProcess> { await _nodes.StartSiloAsync(serial), await _nodes.StartSiloAsync(serial) };
-        _owned.AddRange(silos);
-        var api = await _nodes.StartApiNodeAsync();
-        _owned.Add(api);
+        var silos = new List<ClusterProcess> { await Nodes.StartSiloAsync(serial), await Nodes.StartSiloAsync(serial) };
+        Owned.AddRange(silos);
+        var api = await Nodes.StartApiNodeAsync();
+        Owned.Add(api);
         using var http = new HttpClient { BaseAddress = api.Address, Timeout = TimeSpan.FromSeconds(15) };
-        await _nodes.WriteCsvAsync("rows.csv", Rows);
+        await Nodes.WriteCsvAsync("rows.csv", Rows);
         string Diagnostics() => string.Join("\n", silos.Select((s, i) => $"Silo {i}:\n{s.Output}")) + $"\nAPI:\n{api.Output}";
 
         var clean = Stopwatch.StartNew();

@@ -12,46 +12,17 @@ namespace OrleansInference.Client.Tests.Cluster;
 /// through an API node survive the loss of every silo. The silo started afterwards has a fresh SQLite path, so what it
 /// serves can only have come from Redis (real redis-server with AOF, silos and API nodes as separate OS processes).
 /// </summary>
-public sealed class RedisDurableStateTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class RedisDurableStateTests(ITestOutputHelper output) : RedisStateTestBase("oi-durable-")
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
-
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "oi-durable-" + Guid.NewGuid().ToString("N"));
-    private readonly List<IAsyncDisposable> _owned = [];
-    private RedisServer _redis = null!;
-    private RedisStateNodes _nodes = null!;
-
-    public async Task InitializeAsync()
-    {
-        RepositoryPaths.CopyDirectory(RepositoryPaths.Models, Path.Combine(_root, "models"));
-        _redis = await RedisServer.StartAsync(Path.Combine(_root, "redis"));
-        _nodes = new RedisStateNodes(_root, _redis, "test-" + Guid.NewGuid().ToString("N")[..8]);
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var owned in Enumerable.Reverse(_owned))
-        {
-            await owned.DisposeAsync();
-        }
-
-        await _redis.DisposeAsync();
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
 
     [Fact]
     public async Task RegisteredVersion_StageChange_AndExperiment_SurviveRestartingEverySilo()
     {
-        var silo = await _nodes.StartSiloAsync();
-        _owned.Add(silo);
-        var api = await _nodes.StartApiNodeAsync();
-        _owned.Add(api);
+        var silo = await Nodes.StartSiloAsync();
+        Owned.Add(silo);
+        var api = await Nodes.StartApiNodeAsync();
+        Owned.Add(api);
         using (var http = new HttpClient { BaseAddress = api.Address, Timeout = TimeSpan.FromSeconds(30) })
         {
             await RegisterVersionAsync(http, "7", "dev");
@@ -70,11 +41,11 @@ public sealed class RedisDurableStateTests(ITestOutputHelper output) : IAsyncLif
         // Every silo and the API node die without warning; a new silo (fresh SQLite path) and API node come up.
         silo.Kill();
         await api.DisposeAsync();
-        _owned.Remove(api);
-        var restarted = await _nodes.StartSiloAsync();
-        _owned.Add(restarted);
-        var again = await _nodes.StartApiNodeAsync();
-        _owned.Add(again);
+        Owned.Remove(api);
+        var restarted = await Nodes.StartSiloAsync();
+        Owned.Add(restarted);
+        var again = await Nodes.StartApiNodeAsync();
+        Owned.Add(again);
         using var after = new HttpClient { BaseAddress = again.Address, Timeout = TimeSpan.FromSeconds(30) };
 
         // The repository's config says "dev"; only the registry in Redis knows the version was staged.

@@ -13,7 +13,7 @@ namespace OrleansInference.Client.Tests.Cluster;
 /// recovers by itself, and a batch job accepted before the outage finishes with every row (real redis-server, a silo and
 /// an API node as OS processes).
 /// </summary>
-public sealed class RedisOutageTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class RedisOutageTests(ITestOutputHelper output) : RedisStateTestBase("oi-outage-")
 {
     private const int Rows = 30_000;
     private const string PredictBody = """{"model": "breast-cancer", "features": {"mean radius": 13.5, "mean texture": 14.4, "worst radius": 15.1, "worst area": 711.2}}""";
@@ -27,45 +27,16 @@ public sealed class RedisOutageTests(ITestOutputHelper output) : IAsyncLifetime
     /// <summary>State changes must succeed again this soon after Redis is back.</summary>
     private static readonly TimeSpan RecoveryBound = TimeSpan.FromSeconds(30);
 
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "oi-outage-" + Guid.NewGuid().ToString("N"));
-    private readonly List<IAsyncDisposable> _owned = [];
-    private RedisServer _redis = null!;
-    private RedisStateNodes _nodes = null!;
-
-    public async Task InitializeAsync()
-    {
-        RepositoryPaths.CopyDirectory(RepositoryPaths.Models, Path.Combine(_root, "models"));
-        _redis = await RedisServer.StartAsync(Path.Combine(_root, "redis"));
-        _nodes = new RedisStateNodes(_root, _redis, "test-" + Guid.NewGuid().ToString("N")[..8]);
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var owned in Enumerable.Reverse(_owned))
-        {
-            await owned.DisposeAsync();
-        }
-
-        await _redis.DisposeAsync();
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-
     [Fact]
     public async Task RedisRestart_MidLoad_Gives503s_RecoversByItself_AndTheAcceptedJobCompletes()
     {
-        var silo = await _nodes.StartSiloAsync(["--BatchJobs:MaxParallelChunks=1"]);
-        _owned.Add(silo);
-        var api = await _nodes.StartApiNodeAsync();
-        _owned.Add(api);
+        var silo = await Nodes.StartSiloAsync(["--BatchJobs:MaxParallelChunks=1"]);
+        Owned.Add(silo);
+        var api = await Nodes.StartApiNodeAsync();
+        Owned.Add(api);
         using var http = new HttpClient { BaseAddress = api.Address, Timeout = RequestBound };
-        string Diagnostics() => $"Silo:\n{silo.Output}\nAPI:\n{api.Output}\nRedis:\n{_redis.Output}";
-        await _nodes.WriteCsvAsync("rows.csv", Rows);
+        string Diagnostics() => $"Silo:\n{silo.Output}\nAPI:\n{api.Output}\nRedis:\n{Redis.Output}";
+        await Nodes.WriteCsvAsync("rows.csv", Rows);
         var (submitted, body, _) = await RedisStateNodes.SubmitAsync(http, "rows.csv", "accepted.csv", 300);
         Assert.True(submitted == HttpStatusCode.Accepted, $"Submit: {(int)submitted} {body?.ToJsonString()}");
         var jobId = (string)body!["job_id"]!;
@@ -75,7 +46,7 @@ public sealed class RedisOutageTests(ITestOutputHelper output) : IAsyncLifetime
         using var stopLoad = new CancellationTokenSource();
         var load = Task.Run(() => LoadAsync(http, stopLoad.Token));
 
-        await _redis.KillAsync();
+        await Redis.KillAsync();
         var down = Stopwatch.StartNew();
         var outageAnswers = new List<string>();
         var stateChange503s = 0;
@@ -99,7 +70,7 @@ public sealed class RedisOutageTests(ITestOutputHelper output) : IAsyncLifetime
             await Task.Delay(250);
         }
 
-        await _redis.StartAgainAsync();
+        await Redis.StartAgainAsync();
         var back = Stopwatch.StartNew();
         TimeSpan? recovered = null;
         while (back.Elapsed < RecoveryBound)

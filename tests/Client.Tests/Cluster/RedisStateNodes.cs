@@ -237,3 +237,43 @@ internal sealed partial class RedisStateNodes(string root, RedisServer redis, st
     [GeneratedRegex(@"Silo listening on [^:]+: silo port (\d+), gateway port (\d+)")]
     private static partial Regex ListeningLine();
 }
+
+/// <summary>
+/// A test class's own redis-server (with its append-only file) and cluster nodes in a private folder holding a copy of
+/// the demo models; every process the test starts is added to <see cref="Owned"/> and stopped, newest first, before
+/// Redis and the folder go.
+/// </summary>
+public abstract class RedisStateTestBase(string folderPrefix) : IAsyncLifetime
+{
+    protected string Root { get; } = Path.Combine(Path.GetTempPath(), folderPrefix + Guid.NewGuid().ToString("N"));
+
+    protected List<IAsyncDisposable> Owned { get; } = [];
+
+    internal RedisServer Redis { get; private set; } = null!;
+
+    internal RedisStateNodes Nodes { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        RepositoryPaths.CopyDirectory(RepositoryPaths.Models, Path.Combine(Root, "models"));
+        Redis = await RedisServer.StartAsync(Path.Combine(Root, "redis"));
+        Nodes = new RedisStateNodes(Root, Redis, "test-" + Guid.NewGuid().ToString("N")[..8]);
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var owned in Enumerable.Reverse(Owned))
+        {
+            await owned.DisposeAsync();
+        }
+
+        await Redis.DisposeAsync();
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
