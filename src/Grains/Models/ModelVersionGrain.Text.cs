@@ -9,8 +9,52 @@ namespace OrleansInference.Grains.Models;
 public sealed partial class ModelVersionGrain
 {
     /// <inheritdoc cref="IModelVersionGrain.GenerateAsync"/>
-    /// <remarks>Never cached: every request samples afresh (with its seed when given).</remarks>
+    /// <remarks>
+    /// Never cached: every request samples afresh (with its seed when given). This is the grain call, which serves
+    /// callers on other processes: while the request waits for a slot it says so every
+    /// <see cref="GenerationEvent.AliveInterval"/>, so that the caller can tell the wait from a dead silo. A silo-local
+    /// caller goes through <see cref="ILocalModelVersion.GenerateAsync"/>, which sends no such events.
+    /// </remarks>
     public async IAsyncEnumerable<GenerationEvent> GenerateAsync(GenerateRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var events = GenerateLocalAsync(request, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        Task<bool>? pending = null;
+        try
+        {
+            while (true)
+            {
+                pending = events.MoveNextAsync().AsTask();
+                while (!await CompletesWithinAsync(pending, GenerationEvent.AliveInterval))
+                {
+                    yield return GenerationEvent.Alive;
+                }
+
+                if (!await pending)
+                {
+                    yield break;
+                }
+
+                yield return events.Current;
+            }
+        }
+        finally
+        {
+            // Left at a yield (the caller went away): the cancelled token ends the pending step, which must finish
+            // before the generator may be disposed.
+            if (pending is { IsCompleted: false })
+            {
+                await pending.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+
+            await events.DisposeAsync();
+        }
+    }
+
+    /// <inheritdoc />
+    IAsyncEnumerable<GenerationEvent> ILocalModelVersion.GenerateAsync(GenerateRequest request, CancellationToken cancellationToken) =>
+        GenerateLocalAsync(request, cancellationToken);
+
+    private async IAsyncEnumerable<GenerationEvent> GenerateLocalAsync(GenerateRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var runtime = await EnsureLoadedAsync(cancellationToken);
         if (runtime is null)
@@ -26,28 +70,14 @@ public sealed partial class ModelVersionGrain
         }
 
         Volatile.Write(ref _lastInferenceUnixMs, _time.GetUtcNow().ToUnixTimeMilliseconds());
-
-        // This method serves callers on other processes (a silo-local caller uses the generator directly): while the
-        // request waits for a slot, say so every AliveInterval, so that the caller can tell the wait from a dead silo.
-        await using var events = generator.GenerateAsync(request, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        while (true)
+        await foreach (var item in generator.GenerateAsync(request, cancellationToken))
         {
-            var pending = events.MoveNextAsync().AsTask();
-            while (!await CompletesWithinAsync(pending, GenerationEvent.AliveInterval, cancellationToken))
-            {
-                yield return GenerationEvent.Alive;
-            }
-
-            if (!await pending)
-            {
-                yield break;
-            }
-
-            yield return events.Current;
+            yield return item;
         }
     }
 
-    private static async ValueTask<bool> CompletesWithinAsync(Task task, TimeSpan interval, CancellationToken cancellationToken)
+    /// <summary>Whether <paramref name="task"/> completes within <paramref name="interval"/> (its own failure is thrown by the caller's await).</summary>
+    private static async ValueTask<bool> CompletesWithinAsync(Task task, TimeSpan interval)
     {
         if (task.IsCompleted)
         {
@@ -56,13 +86,18 @@ public sealed partial class ModelVersionGrain
 
         try
         {
-            await task.WaitAsync(interval, cancellationToken);
-            return true;
+            await task.WaitAsync(interval);
         }
         catch (TimeoutException)
         {
             return false;
         }
+        catch
+        {
+            // The task failed or was cancelled: the caller's await of it throws.
+        }
+
+        return true;
     }
 
     /// <inheritdoc />

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using static OrleansInference.Api.Tests.Generation.GenerationHttp;
@@ -13,6 +14,17 @@ namespace OrleansInference.Api.Tests.Generation;
 public sealed class GenerationEndToEndTests(GenerationServerFixture fixture) : IClassFixture<GenerationServerFixture>
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(120);
+
+    private static int CountOf(string text, string value)
+    {
+        var count = 0;
+        for (var at = text.IndexOf(value, StringComparison.Ordinal); at >= 0; at = text.IndexOf(value, at + value.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
+    }
     private readonly HttpClient _client = fixture.Client;
 
     [Fact]
@@ -66,22 +78,54 @@ public sealed class GenerationEndToEndTests(GenerationServerFixture fixture) : I
     {
         var cancelledBefore = await MetricAsync(_client, Finished("cancelled"));
         using var timeout = new CancellationTokenSource(Bound);
-        // A client that closes its connection when it stops reading (the default handler would first drain the rest).
-        using var leaving = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { BaseAddress = _client.BaseAddress };
-        var response = await PostStreamingAsync(leaving, "api/v1/generate",
-            new { model = Model, prompt = "In the beginning", max_tokens = 240, stream = true }, timeout.Token);
-        var events = new SseStream(await response.Content.ReadAsStreamAsync(timeout.Token));
-        Assert.Equal("token", (await events.NextAsync(timeout.Token))?.Name);
-        Assert.Equal("token", (await events.NextAsync(timeout.Token))?.Name);
 
-        // Closing the response aborts the request 2 of 240 tokens in: the server cancels the sequence and takes it out
-        // of the batch (counted as cancelled, not finished).
-        events.Dispose();
-        response.Dispose();
+        // Other streams keep the batch busy, so that the leaving one cannot finish its 240 tokens before its client's
+        // disconnect reaches the server (alone, a sequence of the demo model takes well under a second).
+        var busy = Enumerable.Range(0, 31).Select(i => Task.Run(async () =>
+        {
+            using var response = await PostStreamingAsync(_client, "api/v1/generate",
+                new { model = Model, prompt = "And it came to pass", max_tokens = 230, seed = i, stream = true }, timeout.Token);
+            using var events = new SseStream(await response.Content.ReadAsStreamAsync(timeout.Token));
+            while (await events.NextAsync(timeout.Token) is not null)
+            {
+            }
+        })).ToList();
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (await MetricAsync(_client, Active()) < 16 && DateTime.UtcNow < until)
+        {
+            await Task.Delay(10, timeout.Token);
+        }
 
-        Assert.Equal(0, await WaitForMetricAsync(_client, Active(), 0));
+        // A client on a raw socket that reads two token events, then resets its connection: the server learns of it
+        // at once (an HTTP client's dispose may first try to drain the rest of the response).
+        var body = Encoding.UTF8.GetBytes("""{"model": "kjv-gpt", "prompt": "In the beginning", "max_tokens": 240, "stream": true}""");
+        using (var leaving = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            await leaving.ConnectAsync(IPAddress.Loopback, _client.BaseAddress!.Port, timeout.Token);
+            var head = $"POST /api/v1/generate HTTP/1.1\r\nHost: 127.0.0.1:{_client.BaseAddress.Port}\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\nContent-Length: {body.Length}\r\n\r\n";
+            await leaving.SendAsync(Encoding.ASCII.GetBytes(head).Concat(body).ToArray(), timeout.Token);
+            var received = new StringBuilder();
+            var buffer = new byte[4096];
+            while (CountOf(received.ToString(), "event: token") < 2)
+            {
+                var read = await leaving.ReceiveAsync(buffer, timeout.Token);
+                Assert.True(read > 0, $"The server closed the stream before two tokens: {received}");
+                received.Append(Encoding.UTF8.GetString(buffer, 0, read));
+            }
+
+            Assert.StartsWith("HTTP/1.1 200", received.ToString(), StringComparison.Ordinal);
+            Assert.DoesNotContain("event: done", received.ToString(), StringComparison.Ordinal);
+
+            // Leaving 2 of 240 tokens in: the server cancels the sequence and takes it out of the batch (counted as
+            // cancelled, not finished) while the others go on.
+            leaving.LingerState = new LingerOption(true, 0);
+        }
+
         var cancelled = await WaitForMetricAsync(_client, Finished("cancelled"), cancelledBefore + 1);
         Assert.True(cancelled == cancelledBefore + 1, string.Join("\n", (await _client.GetStringAsync("metrics")).Split('\n').Where(l => l.StartsWith("oi_generation_sequences", StringComparison.Ordinal))));
+        await Task.WhenAll(busy);
+        Assert.Equal(0, await WaitForMetricAsync(_client, Active(), 0));
+        Assert.Equal(cancelledBefore + 1, await MetricAsync(_client, Finished("cancelled")));
     }
 
     [Fact]
