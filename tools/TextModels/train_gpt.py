@@ -253,7 +253,7 @@ def main():
         "outputs": [tensor_spec("logits", "FP32", [-1, -1, len(itos)]),
                     *[tensor_spec(n, "FP32", [-1, HEADS, -1, hd]) for n in new_names]],
         "generation": {"tokenizer": "tokenizer.json", "layers": LAYERS, "heads": HEADS, "head_dim": hd,
-                       "context": CONTEXT},
+                       "context": CONTEXT, "attention_window": ATTENTION_WINDOW},
         "instances": 1,
         "metadata": {**metadata, "example": example},
         "stage": "production",

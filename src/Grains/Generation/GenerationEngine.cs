@@ -38,6 +38,8 @@ internal sealed partial class GenerationEngine : IAsyncDisposable
     private readonly int _heads;
     private readonly int _headDim;
     private readonly int _context;
+    private readonly int _cacheLength;
+    private readonly bool _rightAligned;
     private readonly int _slotFloats;
     private readonly NativeTensorMemory[] _keys;
     private readonly NativeTensorMemory[] _values;
@@ -71,7 +73,9 @@ internal sealed partial class GenerationEngine : IAsyncDisposable
         _heads = config.Heads;
         _headDim = config.HeadDim;
         _context = config.Context;
-        _slotFloats = checked(_heads * _context * _headDim);
+        _rightAligned = config.AttentionWindow > 1;
+        _cacheLength = _rightAligned ? Math.Min(config.AttentionWindow - 1, _context) : _context;
+        _slotFloats = checked(_heads * _cacheLength * _headDim);
         var slots = options.MaxActiveSequences;
         _keys = new NativeTensorMemory[_layers];
         _values = new NativeTensorMemory[_layers];
@@ -393,7 +397,7 @@ internal sealed partial class GenerationEngine : IAsyncDisposable
             width = Math.Max(width, sequence.StepTokens);
         }
 
-        var total = _context + width;
+        var total = _cacheLength + width;
         var ids = new long[n * width];
         var positions = new long[n * width];
         var mask = new long[n * total];
@@ -405,14 +409,22 @@ internal sealed partial class GenerationEngine : IAsyncDisposable
                 var real = j < sequence.StepTokens;
                 ids[i * width + j] = !real ? 0 : sequence.PromptFed < sequence.Prompt.Length ? sequence.Prompt[sequence.PromptFed + j] : sequence.LastToken;
                 positions[i * width + j] = real ? sequence.Length + j : sequence.Length;
-                mask[i * total + _context + j] = real ? 1 : 0;
+                mask[i * total + _cacheLength + j] = real ? 1 : 0;
             }
 
-            mask.AsSpan(i * total, sequence.Length).Fill(1);
+            if (_rightAligned)
+            {
+                var kept = Math.Min(sequence.Length, _cacheLength);
+                mask.AsSpan(i * total + _cacheLength - kept, kept).Fill(1);
+            }
+            else
+            {
+                mask.AsSpan(i * total, sequence.Length).Fill(1);
+            }
         }
 
         var inputs = new NamedTensor[3 + 2 * _layers];
-        var cacheShape = new long[] { n, _heads, _context, _headDim };
+        var cacheShape = new long[] { n, _heads, _cacheLength, _headDim };
         var cacheBytes = n * _slotFloats * sizeof(float);
         Place("input_ids", 0, Int64Tensor("input_ids", [n, width], ids));
         Place("position_ids", 1, Int64Tensor("position_ids", [n, width], positions));
@@ -489,10 +501,27 @@ internal sealed partial class GenerationEngine : IAsyncDisposable
                 for (var h = 0; h < _heads; h++)
                 {
                     var source = ((i * _heads + h) * width) * _headDim;
-                    var target = ((i * _heads + h) * _context + sequence.Length) * _headDim;
-                    var count = sequence.StepTokens * _headDim;
-                    newKeys.Slice(source, count).CopyTo(keys.Slice(target, count));
-                    newValues.Slice(source, count).CopyTo(values.Slice(target, count));
+                    var slot = (i * _heads + h) * _cacheLength * _headDim;
+                    if (_rightAligned)
+                    {
+                        // Keep the last cacheLength keys, newest last: shift the kept ones left, append the step's.
+                        var added = Math.Min(sequence.StepTokens, _cacheLength);
+                        var skipped = sequence.StepTokens - added;
+                        var region = _cacheLength * _headDim;
+                        var moved = (_cacheLength - added) * _headDim;
+                        var count = added * _headDim;
+                        keys.Slice(slot + count, moved).CopyTo(keys.Slice(slot, moved));
+                        values.Slice(slot + count, moved).CopyTo(values.Slice(slot, moved));
+                        newKeys.Slice(source + skipped * _headDim, count).CopyTo(keys.Slice(slot + region - count, count));
+                        newValues.Slice(source + skipped * _headDim, count).CopyTo(values.Slice(slot + region - count, count));
+                    }
+                    else
+                    {
+                        var target = slot + sequence.Length * _headDim;
+                        var count = sequence.StepTokens * _headDim;
+                        newKeys.Slice(source, count).CopyTo(keys.Slice(target, count));
+                        newValues.Slice(source, count).CopyTo(values.Slice(target, count));
+                    }
                 }
             }
         }

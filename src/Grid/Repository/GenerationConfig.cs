@@ -22,4 +22,12 @@ public sealed record GenerationConfig
 
     /// <summary>Most positions one sequence may hold (prompt and generated tokens together).</summary>
     public int Context { get; set; }
+
+    /// <summary>
+    /// The attention window the graph applies (each token attends to itself and the <c>attention_window - 1</c>
+    /// before it), or 0 for none. A graph with a window measures distance by index into the keys it is given
+    /// (<c>P</c> cached, then the step's own), so the server passes each sequence's last <c>attention_window - 1</c>
+    /// keys right-aligned, newest last; without one, the cache holds the whole context, oldest first.
+    /// </summary>
+    public int AttentionWindow { get; set; }
 }

@@ -172,6 +172,11 @@ public static class ModelConfigValidator
                 problems.Add($"generation needs layers and heads of 1 to 256 and head_dim of 1 to 4096; got {generation.Layers}, {generation.Heads} and {generation.HeadDim}.");
             }
 
+            if (generation.AttentionWindow != 0 && (generation.AttentionWindow < 2 || generation.AttentionWindow > generation.Context))
+            {
+                problems.Add($"generation.attention_window must be 0 (none) or 2 to the context ({generation.Context}); got {generation.AttentionWindow}.");
+            }
+
             if (generation.Context is < 2 or > 65536)
             {
                 problems.Add($"generation.context is {generation.Context}; expected 2 to 65536.");
