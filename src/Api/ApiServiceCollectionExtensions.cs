@@ -48,7 +48,7 @@ public static class ApiServiceCollectionExtensions
         services.AddProblemDetails();
         services.AddRequestDecompression();
         services.AddSingleton<Microsoft.AspNetCore.RequestDecompression.IRequestDecompressionProvider, Http.RequestBodyDecompression>();
-        Metrics.MetricsServiceCollectionExtensions.AddInferenceMetrics(services);
+        Silo.MetricsServiceCollectionExtensions.AddInferenceMetrics(services);
         Telemetry.TelemetryServiceCollectionExtensions.AddInferenceTracing(services, configuration);
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddOpenApi();

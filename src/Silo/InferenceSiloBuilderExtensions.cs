@@ -11,6 +11,7 @@ using OrleansInference.Grains.BatchJobs;
 using OrleansInference.Grains.Experiments;
 using OrleansInference.Grains.Models;
 using OrleansInference.Grains.Reminders;
+using OrleansInference.Grains.Telemetry;
 using OrleansInference.Silo.State;
 
 namespace OrleansInference.Silo;
@@ -38,6 +39,7 @@ public static class InferenceSiloBuilderExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(static sp => sp.GetRequiredService<SiloStartup>());
         services.AddSingleton<IStartupProgress>(static sp => sp.GetRequiredService<SiloStartup>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SiloListeners>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(static sp => sp.GetRequiredService<GpuMetrics>());
         return silo;
     }
 

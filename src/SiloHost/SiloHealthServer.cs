@@ -5,7 +5,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 using Orleans.Runtime;
+using OrleansInference.Silo;
 using OrleansInference.Contracts.Models;
 
 namespace OrleansInference.SiloHost;
@@ -13,7 +15,9 @@ namespace OrleansInference.SiloHost;
 /// <summary>
 /// The silo's health listener on <see cref="SiloHostOptions.HealthUrls"/>, for orchestrator probes: <c>/health</c>
 /// answers 200 while the process runs; <c>/ready</c> answers 200 once start-up loading has finished and the silo is
-/// active in the cluster's membership, 503 before and while it shuts down. Nothing else is served there.
+/// active in the cluster's membership, 503 before and while it shuts down; <c>/metrics</c> is the silo's Prometheus
+/// scrape (the meters of <see cref="MetricsServiceCollectionExtensions.Meters"/>: this silo's versions, batching,
+/// cache, generation, GPUs, Orleans and the process). Nothing else is served there.
 /// </summary>
 public sealed partial class SiloHealthServer : IHostedService, IAsyncDisposable
 {
@@ -22,6 +26,9 @@ public sealed partial class SiloHealthServer : IHostedService, IAsyncDisposable
 
     /// <summary>The readiness path (the same as the API's).</summary>
     public const string ReadyPath = "/ready";
+
+    /// <summary>The Prometheus scrape path (the same as the API's).</summary>
+    public const string MetricsPath = "/metrics";
 
     private readonly SiloHostOptions _options;
     private readonly IStartupProgress _startup;
@@ -54,6 +61,8 @@ public sealed partial class SiloHealthServer : IHostedService, IAsyncDisposable
         app.MapGet(ReadyPath, () => IsReady(out var reason)
             ? Results.Text("ready")
             : Results.Text(reason, statusCode: StatusCodes.Status503ServiceUnavailable));
+        // The silo's own meter provider (its host's services), not one of this listener's.
+        app.MapPrometheusScrapingEndpoint(MetricsPath, _services.GetRequiredService<MeterProvider>(), configureBranchedPipeline: null, optionsName: null);
         await app.StartAsync(cancellationToken);
         _app = app;
         Log.Listening(_logger, app.Urls);
@@ -107,7 +116,7 @@ public sealed partial class SiloHealthServer : IHostedService, IAsyncDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3100, Level = LogLevel.Information, Message = "Silo health probes answer on {Urls} (/health, /ready).")]
+        [LoggerMessage(EventId = 3100, Level = LogLevel.Information, Message = "Silo health probes answer on {Urls} (/health, /ready; metrics at /metrics).")]
         public static partial void Listening(ILogger logger, ICollection<string> urls);
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Hosting;
+using OrleansInference.Silo;
 
 namespace OrleansInference.SiloHost;
 
@@ -11,7 +12,7 @@ public static class SiloHostingExtensions
     /// <summary>
     /// Adds, per <see cref="SiloHostOptions"/> (validated here, before the host is built): Orleans' Kubernetes hosting
     /// when <c>SiloHost:Kubernetes</c> is true or, unset, when <c>KUBERNETES_SERVICE_HOST</c> and <c>POD_NAME</c> are set; and the
-    /// <see cref="SiloHealthServer"/> on <c>SiloHost:HealthUrls</c>. Call after <c>UseInferenceSilo</c>.
+    /// <see cref="SiloHealthServer"/> on <c>SiloHost:HealthUrls</c>, which also serves the silo's metrics. Call after <c>UseInferenceSilo</c>.
     /// </summary>
     public static IHostApplicationBuilder UseSiloHosting(this IHostApplicationBuilder builder)
     {
@@ -28,6 +29,8 @@ public static class SiloHostingExtensions
         }
 
         builder.Services.AddOptions<SiloHostOptions>().BindConfiguration(SiloHostOptions.SectionName);
+        // This silo's serving, Orleans, runtime and GPU metrics, scraped from the health listener's /metrics.
+        builder.Services.AddInferenceMetrics();
         builder.Services.AddHostedService<SiloHealthServer>();
         return builder;
     }

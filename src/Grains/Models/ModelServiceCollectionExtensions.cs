@@ -39,6 +39,9 @@ public static class ModelServiceCollectionExtensions
         services.AddMetrics();
         services.TryAddSingleton<ServingMetrics>();
         services.TryAddSingleton<GenerationMetrics>();
+        services.AddOptions<GpuMetricsOptions>().Bind(configuration.GetSection(GpuMetricsOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GpuMetricsOptions>, GpuMetricsOptionsValidator>());
+        services.TryAddSingleton<GpuMetrics>();
         services.TryAddSingleton<ModelRepository>();
         services.TryAddSingleton<IModelRegistry, SqliteModelRegistry>();
         // The catalog grain reads which experiments are active; experiments share the registry's database.

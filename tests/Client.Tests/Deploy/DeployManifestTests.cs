@@ -228,7 +228,7 @@ public sealed partial class DeployManifestTests
     }
 
     [Fact]
-    public async Task ProbePathsAndAutoscalerMetrics_AnswerOnAStartedSiloAndApiNode()
+    public async Task ProbePathsAutoscalerMetricsAndTheSiloScrape_AnswerOnAStartedSiloAndApiNode()
     {
         var root = Path.Combine(Path.GetTempPath(), "oi-probes-" + Guid.NewGuid().ToString("N"));
         RepositoryPaths.CopyDirectory(RepositoryPaths.Models, Path.Combine(root, "models"));
@@ -300,6 +300,25 @@ public sealed partial class DeployManifestTests
                 .Select(m => At(m, "pods", "metric", "name") as YamlScalarNode).OfType<YamlScalarNode>().Select(n => n.Value!).ToList();
             Assert.NotEmpty(metrics);
             Assert.All(metrics, m => Assert.Matches(new Regex("^" + Regex.Escape(m) + "[{ ]", RegexOptions.Multiline), scrape));
+
+            // The silo's own scrape on its health listener: its process, Orleans, and the predictions it served for
+            // the API node (a pure client, whose scrape has no serving series of the silo's versions).
+            const string predict = """{"model": "iris", "features": [5.1, 3.5, 1.4, 0.2]}""";
+            for (var i = 0; i < 5; i++)
+            {
+                using var answer = await http.PostAsync(new Uri(api.Address, "api/v1/predict"), new StringContent(predict, System.Text.Encoding.UTF8, "application/json"));
+                Assert.True(answer.StatusCode == HttpStatusCode.OK, $"predict answered {(int)answer.StatusCode}: {await answer.Content.ReadAsStringAsync()}");
+            }
+
+            var siloScrape = await http.GetStringAsync(new Uri(siloHealth, "metrics"));
+            var served = new Regex("""^oi_inference_requests_total\{[^}]*model="iris"[^}]*\} (\d+)""", RegexOptions.Multiline).Matches(siloScrape)
+                .Sum(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+            Assert.True(served >= 5, $"The silo's scrape counts {served} iris requests; 5 were sent.\n{siloScrape}");
+            Assert.Matches(new Regex("^dotnet_process_cpu_time_seconds_total[{ ]", RegexOptions.Multiline), siloScrape);
+            Assert.Matches(new Regex("^dotnet_process_memory_working_set_bytes[{ ]", RegexOptions.Multiline), siloScrape);
+            Assert.Matches(new Regex("^orleans_", RegexOptions.Multiline), siloScrape);
+            // This host has no NVIDIA driver: no GPU series rather than zeros.
+            Assert.DoesNotMatch(new Regex("^oi_gpu_", RegexOptions.Multiline), siloScrape);
         }
         finally
         {

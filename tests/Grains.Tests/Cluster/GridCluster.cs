@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans;
 using Orleans.Runtime;
 using Orleans.TestingHost;
+using OrleansInference.Contracts.Models;
 using OrleansInference.Grains.Models;
 using OrleansInference.Silo;
 
@@ -51,6 +52,19 @@ internal sealed class GridCluster : IAsyncDisposable
         builder.ConfigureSilo((_, silo) => silo.AddInferenceGrains(configuration));
         var cluster = builder.Build();
         await cluster.DeployAsync();
+
+        // Each silo scans the repository into the catalog once it is active; calls before that find no versions.
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!cluster.Silos.All(s => s.ServiceProvider.GetRequiredService<IStartupProgress>().IsCompleted))
+        {
+            if (DateTime.UtcNow > until)
+            {
+                throw new TimeoutException("The silos' start-up (catalog scan) did not finish within 60 s.");
+            }
+
+            await Task.Delay(20);
+        }
+
         return new GridCluster(cluster, folder);
     }
 

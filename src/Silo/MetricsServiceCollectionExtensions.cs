@@ -1,14 +1,16 @@
 using Microsoft.Extensions.Diagnostics.Metrics;
 using OpenTelemetry.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansInference.Grains.Telemetry;
 using OrleansInference.Grid.Experiments;
 
-namespace OrleansInference.Api.Metrics;
+namespace OrleansInference.Silo;
 
 /// <summary>
 /// Metrics through the OpenTelemetry SDK and its Prometheus exporter: the meters below are enabled on the host's
-/// metrics builder and exported at <c>GET /metrics</c>.
+/// metrics builder and exported at <c>GET /metrics</c>, by the API and by the standalone silo's health listener alike.
 /// </summary>
-internal static class MetricsServiceCollectionExtensions
+public static class MetricsServiceCollectionExtensions
 {
     /// <summary>
     /// The exported meters: the serving core, experiments, ASP.NET Core hosting and Kestrel, Orleans' own
@@ -16,10 +18,10 @@ internal static class MetricsServiceCollectionExtensions
     /// without a factory (process-wide) or through this host's <see cref="System.Diagnostics.Metrics.IMeterFactory"/>,
     /// never another host's, so several hosts in one process (as in tests) each export their own.
     /// </summary>
-    internal static readonly string[] Meters =
+    public static readonly IReadOnlyList<string> Meters =
     [
-        // The serving core's meter (ServingMetrics in the grains, which the API does not reference by type).
-        "OrleansInference.Serving",
+        // The serving core: this silo's versions, batching, cache, generation and GPUs.
+        ServingMetrics.MeterName,
         ExperimentMeter.Name,
         "Microsoft.AspNetCore.Hosting",
         "Microsoft.AspNetCore.Server.Kestrel",
@@ -29,6 +31,7 @@ internal static class MetricsServiceCollectionExtensions
         "System.Runtime",
     ];
 
+    /// <summary>Enables <see cref="Meters"/> and the Prometheus exporter that <c>MapPrometheusScrapingEndpoint</c> serves.</summary>
     public static IServiceCollection AddInferenceMetrics(this IServiceCollection services)
     {
         services.AddMetrics(metrics =>
