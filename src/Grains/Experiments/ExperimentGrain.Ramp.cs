@@ -72,11 +72,14 @@ public sealed partial class ExperimentGrain
 
         // Route to the baseline before anything durable happens: the breach must stop traffic at once.
         Volatile.Write(ref _table, new AssignmentTable(info with { State = ExperimentState.RolledBack, Variants = variants }));
-        Interlocked.Increment(ref _rollbacks);
-        _meter.Rollbacks.Add(1, new KeyValuePair<string, object?>("model", info.Model));
         await SaveAsync(info with { State = ExperimentState.RolledBack, Variants = variants }, ExperimentEventKinds.Rollback,
             $"Canary '{ramp.Plan.Variant}' rolled back at {ramp.CurrentPercentage}%: {verdict.Reason} All traffic returned to baseline '{baseline.Name}' ({info.Model}/{baseline.Version}).",
             verdict.Evidence, cancellationToken);
+
+        // Counted once it is durable: a save that failed leaves the experiment ramping, and the next evaluation
+        // (traffic already on the baseline) rolls back again, counted then.
+        Interlocked.Increment(ref _rollbacks);
+        _meter.Rollbacks.Add(1, new KeyValuePair<string, object?>("model", info.Model));
         Log.RolledBack(_logger, Id, ramp.Plan.Variant, verdict.Reason);
     }
 
