@@ -24,7 +24,11 @@ public sealed class S3RepositoryTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await _s3.DisposeAsync();
+        if (_s3 is not null)
+        {
+            await _s3.DisposeAsync();
+        }
+
         try
         {
             Directory.Delete(_folder, recursive: true);
@@ -138,6 +142,31 @@ public sealed class S3RepositoryTests : IAsyncLifetime
         var uploadText = await upload.Content.ReadAsStringAsync();
         Assert.True(upload.StatusCode == HttpStatusCode.ServiceUnavailable, uploadText);
         Assert.Contains("ModelRepository:S3:ServiceUrl", uploadText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task VersionMissingFromTheNodesCache_WithTheBucketGone_FailsToLoadWithAClearError()
+    {
+        await _s3.UploadDemoModelsAsync("demo/");
+        var cache = Path.Combine(_folder, "cache-gone");
+        var settings = _s3.RepositorySettings("demo/", cache);
+        settings["ModelRepository:LoadProductionModelsAtStartup"] = "false";
+        settings["ModelRepository:S3:RequestTimeoutSeconds"] = "5";
+        await using var server = await ApiServer.StartAsync(prepare: EmptyFolder, settings: settings);
+
+        // A node that has not synced the version yet (another silo's cache), and the bucket is gone.
+        Directory.Delete(Path.Combine(cache, "iris", "1"), recursive: true);
+        await _s3.DisposeAsync();
+        _s3 = null!;
+
+        using var predict = await server.Client.PostAsync("api/v1/predict", Json("""{"model": "iris", "features": [5.1, 3.5, 1.4, 0.2]}"""));
+        var text = await predict.Content.ReadAsStringAsync();
+        Assert.True(predict.StatusCode == HttpStatusCode.ServiceUnavailable, $"{(int)predict.StatusCode} {text}");
+        Assert.Contains("could not be reached", text, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(cache, "iris", "1")));
+
+        // Versions the node already holds keep serving.
+        Assert.NotEmpty(await InferAsync(server.Client, "breast-cancer/2"));
     }
 
     private static void EmptyFolder(string modelRoot)
