@@ -40,9 +40,18 @@ internal sealed class S3ModelStore : IDisposable
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(options.Region.Trim());
         }
 
-        _client = string.IsNullOrWhiteSpace(options.AccessKey)
-            ? new AmazonS3Client(config)
-            : new AmazonS3Client(new BasicAWSCredentials(options.AccessKey.Trim(), options.SecretKey!.Trim()), config);
+        try
+        {
+            _client = string.IsNullOrWhiteSpace(options.AccessKey)
+                ? new AmazonS3Client(config)
+                : new AmazonS3Client(new BasicAWSCredentials(options.AccessKey.Trim(), options.SecretKey!.Trim()), config);
+        }
+        catch (AmazonClientException ex)
+        {
+            throw new InvalidOperationException(
+                $"ModelRepository:S3 could not set up an S3 client: {ex.Message} Set ModelRepository:S3:Region (or AWS_REGION), or ModelRepository:S3:ServiceUrl for an S3-compatible server.", ex);
+        }
+
         Description = $"S3 bucket '{_bucket}'" + (_prefix.Length > 0 ? $" under prefix '{_prefix}'" : string.Empty)
             + (string.IsNullOrWhiteSpace(options.ServiceUrl) ? string.Empty : $" at {options.ServiceUrl.Trim()}");
     }
