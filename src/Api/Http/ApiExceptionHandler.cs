@@ -38,6 +38,7 @@ internal sealed partial class ApiExceptionHandler : IExceptionHandler
             InvalidDataException => (StatusCodes.Status400BadRequest, "Invalid request body"),
             IOException when httpContext.Request.HasFormContentType && !httpContext.RequestAborted.IsCancellationRequested => (StatusCodes.Status400BadRequest, "Invalid request body"),
             ModelRepositoryConflictException => (StatusCodes.Status409Conflict, "Conflict"),
+            ModelRepositoryUnavailableException => (StatusCodes.Status503ServiceUnavailable, "Model repository unavailable"),
             OrleansInference.Contracts.Models.ModelOperationException => (StatusCodes.Status409Conflict, "Conflict"),
             ModelRepositoryException => (StatusCodes.Status400BadRequest, "Invalid model"),
             ArgumentException => (StatusCodes.Status400BadRequest, "Invalid argument"),
@@ -48,6 +49,7 @@ internal sealed partial class ApiExceptionHandler : IExceptionHandler
         var detail = exception switch
         {
             _ when status == StatusCodes.Status500InternalServerError => "The server failed to process the request; the error is logged with the trace id.",
+            ModelRepositoryUnavailableException => exception.Message,
             _ when status == StatusCodes.Status503ServiceUnavailable => $"The grid could not answer now (a silo left or the cluster is reconfiguring); retry shortly. {exception.Message}",
             BadHttpRequestException when status == StatusCodes.Status413PayloadTooLarge => RequestBodyLimitMiddleware.TooLargeDetail(httpContext),
             System.Text.Json.JsonException json => JsonDetail(json),

@@ -107,6 +107,24 @@ internal static class ModelRegistrationEndpoint
             throw new ModelRepositoryException($"Path '{path}' must be relative to the model repository root.");
         }
 
+        if (repository.UsesS3)
+        {
+            // The bucket and prefix come from configuration; the path only names a version under them.
+            var parts = path.Trim('/').Split('/');
+            if (parts.Length != 2 || !ModelKeys.IsValidName(parts[0]) || !ModelKeys.IsValidVersion(parts[1]))
+            {
+                throw new ModelRepositoryException(
+                    $"With the model repository in S3 (ModelRepository:S3), 'path' names a version in the bucket as '{{name}}/{{version}}', such as '{name}/1'; got '{path}'.");
+            }
+
+            if (parts[0] != name)
+            {
+                throw new ModelRepositoryException($"The path '{path}' names model '{parts[0]}' but the URL names '{name}'.");
+            }
+
+            return await repository.LoadAsync(parts[0], parts[1], cancellationToken);
+        }
+
         var folder = repository.ResolveInside(path);
         var configPath = Path.Combine(folder, ModelRepository.ConfigFileName);
         var modelPath = Path.Combine(folder, ModelRepository.ModelFileName);

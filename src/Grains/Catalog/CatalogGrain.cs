@@ -49,7 +49,7 @@ public sealed partial class CatalogGrain : Grain, ICatalogGrain
         {
             try
             {
-                var descriptor = _repository.Load(record.Name, record.Version);
+                var descriptor = await _repository.LoadAsync(record.Name, record.Version, cancellationToken);
                 versions[descriptor.Key] = ToVersion(descriptor, record);
             }
             catch (ModelRepositoryException ex)
@@ -70,7 +70,7 @@ public sealed partial class CatalogGrain : Grain, ICatalogGrain
         _versions = versions.ToImmutable();
         _active = active.ToImmutable();
         Publish(counter: 1);
-        Log.Activated(_logger, _versions.Count, _active.Count, _repository.RootPath);
+        Log.Activated(_logger, _versions.Count, _active.Count, _repository.Location);
     }
 
     /// <inheritdoc />
@@ -95,7 +95,19 @@ public sealed partial class CatalogGrain : Grain, ICatalogGrain
     public async Task<CatalogSnapshot> ScanRepositoryAsync(CancellationToken cancellationToken)
     {
         var added = 0;
-        foreach (var descriptor in _repository.Scan())
+        IReadOnlyList<ModelVersionDescriptor> found;
+        try
+        {
+            found = await _repository.ScanAsync(cancellationToken);
+        }
+        catch (ModelRepositoryUnavailableException ex)
+        {
+            // The catalog keeps what it has; a later scan or registration reads the repository again.
+            Log.ScanFailed(_logger, ex.Message);
+            return _snapshot;
+        }
+
+        foreach (var descriptor in found)
         {
             if (_versions.ContainsKey(descriptor.Key))
             {
@@ -116,7 +128,7 @@ public sealed partial class CatalogGrain : Grain, ICatalogGrain
         if (added > 0)
         {
             Publish(_snapshot.Revision.Counter + 1);
-            Log.Scanned(_logger, added, _repository.RootPath);
+            Log.Scanned(_logger, added, _repository.Location);
         }
 
         return _snapshot;
@@ -133,7 +145,12 @@ public sealed partial class CatalogGrain : Grain, ICatalogGrain
         ModelVersionDescriptor descriptor;
         try
         {
-            descriptor = _repository.Load(model, version);
+            descriptor = await _repository.LoadAsync(model, version, cancellationToken);
+        }
+        catch (ModelRepositoryUnavailableException ex)
+        {
+            // A failure of the storage, not of the version: the caller answers 503 and may retry.
+            throw new StateStoreUnavailableException(ex.Message);
         }
         catch (ModelRepositoryException ex)
         {
@@ -260,5 +277,8 @@ public sealed partial class CatalogGrain : Grain, ICatalogGrain
 
         [LoggerMessage(EventId = 1205, Level = LogLevel.Warning, Message = "Registered version {Model}/{Version} is not served: {Reason}")]
         public static partial void VersionUnavailable(ILogger logger, string model, string version, string reason);
+
+        [LoggerMessage(EventId = 1206, Level = LogLevel.Warning, Message = "Catalog could not scan the model repository: {Reason}")]
+        public static partial void ScanFailed(ILogger logger, string reason);
     }
 }

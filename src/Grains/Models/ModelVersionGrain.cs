@@ -26,6 +26,7 @@ namespace OrleansInference.Grains.Models;
 public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain, ILocalModelVersion
 {
     private readonly ModelCatalog _catalog;
+    private readonly ModelRepository _repository;
     private readonly LocalServingDirectory _directory;
     private readonly IModelRunnerFactory _runnerFactory;
     private readonly BatchFlushOptions _flush;
@@ -45,8 +46,9 @@ public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain, ILoca
     private string? _key;
 
     public ModelVersionGrain(ModelCatalog catalog, LocalServingDirectory directory, IModelRunnerFactory runnerFactory, IOptions<BatchFlushOptions> flush, ServingMetrics metrics,
-        GenerationMetrics generationMetrics, IOptions<GenerationOptions> generation, TimeProvider time, ILoggerFactory loggerFactory)
+        GenerationMetrics generationMetrics, IOptions<GenerationOptions> generation, TimeProvider time, ILoggerFactory loggerFactory, ModelRepository repository)
     {
+        _repository = repository;
         _generationMetrics = generationMetrics;
         _generation = generation.Value;
         _catalog = catalog;
@@ -220,6 +222,8 @@ public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain, ILoca
             throw new ModelRepositoryException($"Model '{Key}' is not registered.");
         }
 
+        // With an S3 repository this node's cache gets the version's files first (verified, renamed into place whole).
+        await _repository.SyncAsync(model, version, cancellationToken);
         var sha = await Task.Run(() => ModelRepository.ComputeSha256(entry.Descriptor.ModelPath), cancellationToken);
         if (!string.Equals(sha, entry.Record.Sha256, StringComparison.OrdinalIgnoreCase))
         {

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,8 +11,11 @@ namespace OrleansInference.Grid.Repository;
 /// <summary>
 /// Reads and writes the on-disk model repository: <c>{root}/{name}/{version}/model.onnx</c> and <c>config.json</c>.
 /// Every path it touches is resolved under the configured root; names and versions are validated first.
+/// With <c>ModelRepository:S3</c> configured the repository is an S3 bucket: the root is then this node's cache
+/// folder, and the asynchronous members sync a version from the bucket into it (verified, renamed into place whole)
+/// before it is loaded.
 /// </summary>
-public sealed partial class ModelRepository
+public sealed partial class ModelRepository : IDisposable
 {
     /// <summary>The model file name inside a version folder.</summary>
     public const string ModelFileName = "model.onnx";
@@ -19,16 +24,157 @@ public sealed partial class ModelRepository
     public const string ConfigFileName = "config.json";
 
     private readonly ILogger<ModelRepository> _logger;
+    private readonly S3ModelStore? _s3;
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _syncGates = new(StringComparer.Ordinal);
 
     public ModelRepository(IOptions<ModelRepositoryOptions> options, IHostEnvironment environment, ILogger<ModelRepository> logger)
     {
         var root = options.Value.RootPath;
+        if (options.Value.S3 is { IsConfigured: true } s3)
+        {
+            _s3 = new S3ModelStore(s3);
+            root = string.IsNullOrWhiteSpace(s3.CacheRoot) ? DefaultCacheRoot(s3) : s3.CacheRoot;
+        }
+
         RootPath = Path.GetFullPath(Path.IsPathRooted(root) ? root : Path.Combine(environment.ContentRootPath, root));
         _logger = logger;
     }
 
-    /// <summary>The absolute repository root.</summary>
+    /// <summary>The absolute repository root: the shared folder, or with S3 this node's cache of synced versions.</summary>
     public string RootPath { get; }
+
+    /// <summary>Whether the repository is an S3 bucket (<c>ModelRepository:S3:Bucket</c> is set).</summary>
+    public bool UsesS3 => _s3 is not null;
+
+    /// <summary>Where versions come from, for logs and messages: the folder, or the bucket, prefix and endpoint.</summary>
+    public string Location => _s3?.Description ?? RootPath;
+
+    /// <summary>Every valid model version: <see cref="Scan"/> for the folder; with S3, the bucket's versions, each synced.</summary>
+    /// <exception cref="ModelRepositoryUnavailableException">The bucket could not be listed.</exception>
+    public async Task<IReadOnlyList<ModelVersionDescriptor>> ScanAsync(CancellationToken cancellationToken)
+    {
+        if (_s3 is null)
+        {
+            return Scan();
+        }
+
+        var found = new List<ModelVersionDescriptor>();
+        foreach (var (name, version) in await _s3.ListVersionsAsync(cancellationToken))
+        {
+            try
+            {
+                found.Add(await LoadAsync(name, version, cancellationToken));
+            }
+            catch (ModelRepositoryException ex) when (ex is not ModelRepositoryUnavailableException)
+            {
+                Log.InvalidVersion(_logger, name, version, ex.Message);
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Loads one version as <see cref="Load"/> does, first syncing it from S3 when the repository is a bucket.</summary>
+    /// <exception cref="ModelRepositoryException">The version is missing, invalid or its checksum wrong.</exception>
+    /// <exception cref="ModelRepositoryUnavailableException">The bucket could not be reached.</exception>
+    public async Task<ModelVersionDescriptor> LoadAsync(string name, string version, CancellationToken cancellationToken)
+    {
+        await SyncAsync(name, version, cancellationToken);
+        return Load(name, version);
+    }
+
+    /// <summary>
+    /// With S3, makes sure this node's cache holds the version: its objects are downloaded into a staging folder, the
+    /// model's sha256 is checked against the one its config records, and the folder is renamed into place whole, so a
+    /// half-downloaded or corrupted version is never loaded. A version already in the cache is kept (versions are
+    /// immutable). Nothing to do for the folder repository.
+    /// </summary>
+    public async Task SyncAsync(string name, string version, CancellationToken cancellationToken)
+    {
+        if (_s3 is null)
+        {
+            return;
+        }
+
+        var target = VersionDirectory(name, version);
+        var gate = _syncGates.GetOrAdd(ModelKeys.VersionKey(name, version), static _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (Directory.Exists(target))
+            {
+                return;
+            }
+
+            var files = await _s3.ListVersionFilesAsync(name, version, cancellationToken);
+            foreach (var required in new[] { ModelFileName, ConfigFileName })
+            {
+                if (!files.Contains(required))
+                {
+                    throw new ModelRepositoryException($"Model '{name}/{version}' has no {required} in the model repository ({_s3.Description}).");
+                }
+            }
+
+            var staging = Path.Combine(RootPath, ".staging-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(staging);
+            try
+            {
+                foreach (var relative in files)
+                {
+                    var destination = Path.GetFullPath(Path.Combine(staging, relative));
+                    if (!destination.StartsWith(staging + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+
+                    Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+                    await _s3.DownloadAsync(name, version, relative, destination, cancellationToken);
+                }
+
+                var config = ParseConfig(await File.ReadAllBytesAsync(Path.Combine(staging, ConfigFileName), cancellationToken), $"{name}/{version}/{ConfigFileName}");
+                var sha = await Task.Run(() => ComputeSha256(Path.Combine(staging, ModelFileName)), cancellationToken);
+                if (config.Sha256 is { Length: > 0 } expected && !string.Equals(expected, sha, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new ModelRepositoryException(
+                        $"Checksum mismatch for '{name}/{version}' downloaded from the model repository ({_s3.Description}): "
+                        + $"{ConfigFileName} records sha256 {expected}, {ModelFileName} has {sha}; the version is not loaded.");
+                }
+
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                try
+                {
+                    Directory.Move(staging, target);
+                }
+                catch (IOException) when (Directory.Exists(target))
+                {
+                    // Another process sharing the cache renamed the same version into place first.
+                }
+
+                Log.Synced(_logger, name, version, files.Count, _s3.Description);
+            }
+            finally
+            {
+                if (Directory.Exists(staging))
+                {
+                    Directory.Delete(staging, recursive: true);
+                }
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _s3?.Dispose();
+
+    private static string DefaultCacheRoot(ModelRepositoryS3Options s3)
+    {
+        var source = $"{s3.ServiceUrl?.Trim()}|{s3.Bucket?.Trim()}|{s3.NormalizedPrefix}";
+        var id = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(source)))[..16];
+        return Path.Combine(Path.GetTempPath(), "orleans-inference-models", $"{s3.Bucket!.Trim()}-{id}");
+    }
 
     /// <summary>Every valid model version in the repository. Invalid folders are logged and skipped.</summary>
     public IReadOnlyList<ModelVersionDescriptor> Scan()
@@ -149,7 +295,7 @@ public sealed partial class ModelRepository
     public async Task<ModelVersionDescriptor> WriteVersionAsync(ModelConfig config, Stream model, CancellationToken cancellationToken)
     {
         var target = VersionDirectory(config.Name, config.Version);
-        if (Directory.Exists(target))
+        if (Directory.Exists(target) || (_s3 is not null && await _s3.VersionExistsAsync(config.Name, config.Version, cancellationToken)))
         {
             throw new ModelRepositoryConflictException($"Model '{config.Name}/{config.Version}' already exists in the repository.");
         }
@@ -171,6 +317,13 @@ public sealed partial class ModelRepository
             }
 
             await File.WriteAllBytesAsync(Path.Combine(staging, ConfigFileName), SerializeConfig(config with { Sha256 = sha }), cancellationToken);
+            if (_s3 is not null)
+            {
+                // The config goes last: a version is listed once both objects exist.
+                await _s3.UploadAsync(config.Name, config.Version, ModelFileName, modelPath, cancellationToken);
+                await _s3.UploadAsync(config.Name, config.Version, ConfigFileName, Path.Combine(staging, ConfigFileName), cancellationToken);
+            }
+
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             Directory.Move(staging, target);
         }
@@ -228,5 +381,8 @@ public sealed partial class ModelRepository
 
         [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Skipping model {Name}/{Version}: {Reason}")]
         public static partial void InvalidVersion(ILogger logger, string name, string version, string reason);
+
+        [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "Synced model {Name}/{Version} ({Files} files) from {Source}.")]
+        public static partial void Synced(ILogger logger, string name, string version, int files, string source);
     }
 }

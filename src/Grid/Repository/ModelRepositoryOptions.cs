@@ -21,4 +21,10 @@ public sealed class ModelRepositoryOptions
     /// <summary>Largest accepted model upload, in bytes. Range 1 KiB – 2 GiB. Default 256 MiB.</summary>
     [Range(1024, 2L * 1024 * 1024 * 1024)]
     public long MaxUploadBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// The shared repository as an S3 bucket instead of a folder (<c>ModelRepository:S3</c>). Unset or without a
+    /// bucket: the folder at <see cref="RootPath"/>.
+    /// </summary>
+    public ModelRepositoryS3Options S3 { get; set; } = new();
 }
