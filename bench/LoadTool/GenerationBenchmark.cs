@@ -73,7 +73,7 @@ internal static class GenerationBenchmark
     }
 
     /// <summary>Starts <paramref name="streams"/> streams at once and reads each to its end.</summary>
-    private static async Task<Measurement> RoundAsync(HttpClient client, int streams, int tokens)
+    internal static async Task<Measurement> RoundAsync(HttpClient client, int streams, int tokens)
     {
         var started = Stopwatch.GetTimestamp();
         var perStream = await Task.WhenAll(Enumerable.Range(0, streams).Select(i => StreamAsync(client, i, tokens)));
@@ -144,9 +144,9 @@ internal static class GenerationBenchmark
             $"| {name} | {streams} | {m.FirstTokenP50 * 1000:F1} ms | {m.FirstTokenP99 * 1000:F1} ms | {m.GapP50 * 1000:F2} ms | {m.GapP99 * 1000:F2} ms | {m.StreamTokensPerSecondMedian:F0} | {m.TotalTokensPerSecond:F0} |");
     }
 
-    private static string RuntimeNote() => $".NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}";
+    internal static string RuntimeNote() => $".NET {Environment.Version}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}";
 
-    private static string FindRepositoryRoot()
+    internal static string FindRepositoryRoot()
     {
         for (var directory = new DirectoryInfo(Directory.GetCurrentDirectory()); directory is not null; directory = directory.Parent)
         {
@@ -160,7 +160,7 @@ internal static class GenerationBenchmark
     }
 
     /// <summary>What one or more rounds measured.</summary>
-    private sealed record Measurement(double[] FirstTokens, double[] Gaps, double[] StreamTokensPerSecond, int Tokens, double WallSeconds)
+    internal sealed record Measurement(double[] FirstTokens, double[] Gaps, double[] StreamTokensPerSecond, int Tokens, double WallSeconds)
     {
         public double FirstTokenP50 => Percentile(FirstTokens, 0.50);
 

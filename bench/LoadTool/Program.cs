@@ -36,6 +36,7 @@ internal static class LoadToolProgram
                 "report" => Report(rest),
                 "probe" => await RunPinnedAsync(args) ?? await new Suite(new SuiteOptions()).ProbeAsync(rest),
                 "generation" => await GenerationBenchmark.RunAsync(rest),
+                "generation-client" => await RemoteGenerationBenchmark.RunAsync(rest),
                 "serve-grid" => await ServerHosts.ServeGridAsync(rest),
                 "serve-baseline" => await ServerHosts.ServeBaselineAsync(rest),
                 _ => Usage(),
@@ -116,6 +117,8 @@ internal static class LoadToolProgram
               generation [--out FILE] [--streams N] [--tokens N] [--rounds N]
                   Concurrent SSE streams on kjv-gpt with continuous batching and one sequence at a time;
                   writes docs/benchmarks/generation.md (time to first token, tokens/s per stream and in total).
+              generation-client [--out FILE] [--streams N] [--tokens N] [--rounds N]
+                  The same streams on the silo's own node and on an API node that hosts no silo, side by side.
               serve-grid [--Section:Key=value ...]   (internal) hosts the grid; prints "LISTENING <url>".
               serve-baseline --responses DIR        (internal) hosts the bare Kestrel endpoint.
             """);

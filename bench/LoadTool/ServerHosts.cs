@@ -11,7 +11,7 @@ namespace OrleansInference.LoadTool;
 /// <summary>The child-process side: the grid (<c>serve-grid</c>) and the bare Kestrel baseline (<c>serve-baseline</c>).</summary>
 internal static class ServerHosts
 {
-    /// <summary>Hosts the grid (ApiHost with its co-hosted silo) until stdin says stop.</summary>
+    /// <summary>Hosts the grid (ApiHost with its co-hosted silo, or a client node with <c>--Api:Grid=Client</c>) until stdin says stop.</summary>
     public static async Task<int> ServeGridAsync(IReadOnlyList<string> args)
     {
         var hostArgs = new List<string> { "--urls=http://127.0.0.1:0", "--Grpc:Url=", "--Orleans:SiloPort=0", "--Orleans:GatewayPort=0" };
@@ -19,7 +19,11 @@ internal static class ServerHosts
         await using var app = ApiHost.Build(hostArgs.ToArray(), builder =>
             builder.Services.AddSingleton<IStartupFilter, GcEndpointStartupFilter>());
         await app.StartAsync();
-        await app.Services.GetRequiredService<SiloStartup>().Completion.WaitAsync(TimeSpan.FromMinutes(5));
+        if (app.Services.GetService<SiloStartup>() is { } silo)
+        {
+            // A client node (Api:Grid=Client) hosts no silo to wait for.
+            await silo.Completion.WaitAsync(TimeSpan.FromMinutes(5));
+        }
         return await ServeUntilStoppedAsync(app);
     }
 

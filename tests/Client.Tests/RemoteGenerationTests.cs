@@ -9,8 +9,8 @@ namespace OrleansInference.Client.Tests;
 
 /// <summary>
 /// Generation streamed by an API node that hosts no silo (<c>Api:Grid=Client</c>) from the silo of another OS process:
-/// a client that leaves frees its slot on the remote silo, and a silo that dies mid-stream ends the stream with an
-/// error event at once instead of leaving it open.
+/// it streams the same tokens in the same order as the silo's own node, a client that leaves frees its slot on the
+/// remote silo, and a silo that dies mid-stream ends the stream with an error event at once instead of leaving it open.
 /// </summary>
 public sealed class RemoteGenerationTests : IAsyncLifetime
 {
@@ -136,6 +136,51 @@ public sealed class RemoteGenerationTests : IAsyncLifetime
         Assert.Equal(503, (int)again.StatusCode);
         Assert.NotNull(again.Headers.RetryAfter);
         Assert.True(next.Elapsed < TimeSpan.FromSeconds(15), $"The request after the silo died took {next.Elapsed.TotalSeconds:F1} s.");
+    }
+
+    [Fact]
+    public async Task ClientNodeStream_DeliversTheSiloNodesTokens_InOrder_ThenDone()
+    {
+        using var timeout = new CancellationTokenSource(Bound);
+        using var siloHttp = new HttpClient { BaseAddress = _silo!.Address, Timeout = TimeSpan.FromSeconds(60) };
+        using var clientHttp = new HttpClient { BaseAddress = _client!.Address, Timeout = TimeSpan.FromSeconds(60) };
+
+        // Greedy decoding, then seeded sampling: each request alone, so both nodes' runs see the same batch.
+        foreach (var (temperature, seed) in new[] { (0.0, 1), (0.8, 7) })
+        {
+            var onSilo = await ReadTokensAsync(siloHttp, temperature, seed, timeout.Token);
+            var onClient = await ReadTokensAsync(clientHttp, temperature, seed, timeout.Token);
+            Assert.True(onSilo.Text.Length > 0, $"The silo node streamed no text at temperature {temperature}.");
+            Assert.Equal(onSilo.Text, onClient.Text);
+            Assert.Equal(onSilo.Tokens, onClient.Tokens);
+        }
+    }
+
+    /// <summary>Reads one stream to its end: its text and token count; asserts indexes 0, 1, 2… and a Done event that counts them.</summary>
+    private static async Task<(string Text, int Tokens)> ReadTokensAsync(HttpClient http, double temperature, int seed, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject { ["model"] = "kjv-gpt", ["prompt"] = "And God said", ["max_tokens"] = 200, ["temperature"] = temperature, ["seed"] = seed, ["stream"] = true };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/generate") { Content = Json(body.ToJsonString()) };
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        Assert.True(response.IsSuccessStatusCode, $"POST /api/v1/generate on {http.BaseAddress} answered {(int)response.StatusCode}.");
+        using var events = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
+        var text = new StringBuilder();
+        var tokens = 0;
+        while (true)
+        {
+            var next = await NextEventAsync(events, cancellationToken);
+            if (next.Name != "token")
+            {
+                Assert.True(next.Name == "done", $"The stream from {http.BaseAddress} ended with '{next.Name}' after {tokens} tokens: {next.Data}");
+                Assert.Equal(tokens, (int)JsonNode.Parse(next.Data!)!["usage"]!["completion_tokens"]!);
+                return (text.ToString(), tokens);
+            }
+
+            var token = JsonNode.Parse(next.Data!)!;
+            Assert.Equal(tokens, (int)token["index"]!);
+            text.Append((string)token["text"]!);
+            tokens++;
+        }
     }
 
     private static async Task<HttpResponseMessage> PostStreamAsync(HttpClient http, string prompt, int maxTokens, int seed, CancellationToken cancellationToken)

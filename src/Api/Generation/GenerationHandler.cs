@@ -13,10 +13,13 @@ internal sealed record GenerationCall(string Model, string? Version, GenerateReq
 /// <summary>
 /// Runs a parsed generation on the grid and answers in an API's <see cref="GenerationFormat"/>: refusals (invalid,
 /// queue full, unavailable) as an error status before anything is sent; then either one answer or a Server-Sent Events
-/// stream flushed event by event. A client that disconnects cancels the request, which frees its slot at once.
+/// stream, flushed whenever no further event is ready yet. A client that disconnects cancels the request, which frees its slot at once.
 /// </summary>
 internal sealed class GenerationHandler(GridCalls grid, TextModelRoutes routes)
 {
+    /// <summary>Stream events written at most between two flushes when more are ready at once: 32.</summary>
+    private const int MaxEventsPerFlush = 32;
+
     private static readonly JsonWriterOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public async Task RunAsync(HttpContext context, GenerationCall call, GenerationFormat format)
@@ -75,6 +78,8 @@ internal sealed class GenerationHandler(GridCalls grid, TextModelRoutes routes)
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         using var sse = new SseWriter(response.BodyWriter);
         format.WriteStart(sse);
+        var unflushed = 0;
+        bool more;
         do
         {
             var item = events.Current;
@@ -91,9 +96,29 @@ internal sealed class GenerationHandler(GridCalls grid, TextModelRoutes routes)
                     break;
             }
 
-            await sse.FlushAsync(cancellationToken);
+            // Events already read ahead share one flush (at most MaxEventsPerFlush); the written ones are sent before
+            // waiting for the next. A flush waits while the client is behind, which stops the reading.
+            var next = events.MoveNextAsync();
+            if (!next.IsCompleted || ++unflushed >= MaxEventsPerFlush)
+            {
+                unflushed = 0;
+                try
+                {
+                    await sse.FlushAsync(cancellationToken);
+                }
+                catch when (!next.IsCompleted)
+                {
+                    // The client left: let the pending read end (the same abort cancels it) before the enumerator is disposed.
+                    await next.AsTask().ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                    throw;
+                }
+            }
+
+            more = await next;
         }
-        while (await events.MoveNextAsync());
+        while (more);
+
+        await sse.FlushAsync(cancellationToken);
     }
 
     private static async Task AnswerAsync(HttpContext context, string versionKey, IAsyncEnumerator<GenerationEvent> events, GenerationFormat format, CancellationToken cancellationToken)

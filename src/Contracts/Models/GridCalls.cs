@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Orleans.Runtime;
 using OrleansInference.Contracts.Generation;
 using OrleansInference.Contracts.Inference;
@@ -57,12 +56,13 @@ public sealed class GridCalls
     /// Generates text on version <paramref name="versionKey"/>; the events arrive as the version produces them. Over a
     /// grain call, a stream that stays silent past the call bound (the grain sends <see cref="GenerationEventKind.Alive"/>
     /// every <see cref="GenerationEvent.AliveInterval"/> while it waits) or whose silo fails ends with an
-    /// <see cref="InferenceStatus.Unavailable"/> error event instead of waiting for Orleans' response timeout.
+    /// <see cref="InferenceStatus.Unavailable"/> error event instead of waiting for Orleans' response timeout; its events
+    /// are read ahead of the caller, a bounded number at most (<see cref="RemoteGenerationStream"/>).
     /// </summary>
     public IAsyncEnumerable<GenerationEvent> GenerateAsync(string versionKey, GenerateRequest request, CancellationToken cancellationToken) =>
         _local is not null && _local.TryGetVersion(versionKey, out var version)
             ? version.GenerateAsync(request, cancellationToken)
-            : GenerateRemoteAsync(versionKey, request, cancellationToken);
+            : RemoteGenerationStream.ReadAsync(_grains.GetGrain<IModelVersionGrain>(versionKey), versionKey, request, _callTimeout, cancellationToken);
 
     /// <summary>Embeds texts on version <paramref name="versionKey"/>.</summary>
     public ValueTask<EmbedResult> EmbedAsync(string versionKey, EmbedRequest request, CancellationToken cancellationToken) =>
@@ -82,69 +82,6 @@ public sealed class GridCalls
         GatewayTooBusyException or
         StateStoreUnavailableException or
         TimeoutException;
-
-    private async IAsyncEnumerable<GenerationEvent> GenerateRemoteAsync(string versionKey, GenerateRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        using var silence = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        silence.CancelAfter(_callTimeout);
-        var events = _grains.GetGrain<IModelVersionGrain>(versionKey).GenerateAsync(request, silence.Token).GetAsyncEnumerator(silence.Token);
-        var failed = false;
-        try
-        {
-            while (true)
-            {
-                GenerationEvent? next = null;
-                try
-                {
-                    if (await events.MoveNextAsync())
-                    {
-                        next = events.Current;
-                    }
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    failed = true;
-                    next = GenerationEvent.Failed(
-                        InferenceStatus.Unavailable,
-                        $"Model '{versionKey}' sent nothing for {_callTimeout.TotalSeconds:0.#} s (its silo may have left the cluster); retry shortly.",
-                        TimeSpan.FromSeconds(1));
-                }
-                catch (Exception ex) when (IsGridUnavailable(ex))
-                {
-                    failed = true;
-                    next = GenerationEvent.Failed(InferenceStatus.Unavailable, $"Model '{versionKey}' stopped generating: {ex.Message} Retry shortly.", TimeSpan.FromSeconds(1));
-                }
-
-                if (next is null)
-                {
-                    yield break;
-                }
-
-                silence.CancelAfter(_callTimeout);
-                if (next.Kind != GenerationEventKind.Alive)
-                {
-                    yield return next;
-                }
-
-                if (failed)
-                {
-                    yield break;
-                }
-            }
-        }
-        finally
-        {
-            if (failed)
-            {
-                // Disposing sends a grain call to the silo that failed: let it end on its own, observed.
-                _ = events.DisposeAsync().AsTask().ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
-            }
-            else
-            {
-                await events.DisposeAsync();
-            }
-        }
-    }
 
     /// <summary>Runs a grain call under <see cref="DefaultCallTimeout"/> (or the configured bound); its expiry is a <see cref="TimeoutException"/>.</summary>
     private async ValueTask<T> BoundedAsync<T>(Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken)
