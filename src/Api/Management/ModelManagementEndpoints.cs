@@ -140,6 +140,11 @@ internal static class ModelManagementEndpoints
             return Problems.BadRequest($"'traffic_percentage' is {traffic}; expected 1 to 100.");
         }
 
+        if (body.Replicas is < 1)
+        {
+            return Problems.BadRequest($"'replicas' is {body.Replicas}; expected an integer of at least 1 (how many silos serve the version), or no 'replicas' for every silo.");
+        }
+
         if (!catalog.TryGet(name, body.Version, out var entry))
         {
             return Problems.NotFound(NotFoundMessage(catalog, name, body.Version));
@@ -150,7 +155,7 @@ internal static class ModelManagementEndpoints
             return Problems.Conflict($"Version '{name}/{body.Version}' is archived; change its stage before deploying it.");
         }
 
-        var deployment = await grains.GetGrain<IModelGrain>(name).DeployAsync(body.Version, traffic, cancellationToken);
+        var deployment = await grains.GetGrain<IModelGrain>(name).DeployAsync(body.Version, traffic, body.Replicas, cancellationToken);
         return Results.Ok(deployment);
     }
 

@@ -23,10 +23,10 @@ internal sealed record ModelVersionView(
     JsonObject? Metadata);
 
 /// <summary>A model's deployment.</summary>
-internal sealed record DeploymentView(string Version, int TrafficPercentage, string? BaselineVersion, DateTimeOffset UpdatedAt);
+internal sealed record DeploymentView(string Version, int TrafficPercentage, string? BaselineVersion, DateTimeOffset UpdatedAt, int? Replicas);
 
 /// <summary>Body of <c>POST /api/v1/models/{name}/deploy</c>.</summary>
-internal sealed record DeployRequest(string? Version, int? TrafficPercentage);
+internal sealed record DeployRequest(string? Version, int? TrafficPercentage, int? Replicas);
 
 /// <summary>Body of <c>POST /api/v1/models/{name}/versions/{version}/stage</c>.</summary>
 internal sealed record StageRequest(string? Stage);

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans;
+using Orleans.Runtime;
 using OrleansInference.Contracts.Models;
 using OrleansInference.Grid.Catalog;
 using OrleansInference.Grains.Registry;
@@ -22,11 +23,14 @@ public sealed partial class ModelGrain : Grain, IModelGrain, ILocalModelRouter
     private readonly TimeProvider _time;
     private readonly ModelGrainOptions _options;
     private readonly ILogger<ModelGrain> _logger;
+    private readonly IClusterMembershipService _membership;
     private string? _model;
     private RoutingTable _routing = new(null, null, ImmutableHashSet<string>.Empty);
 
-    public ModelGrain(ModelCatalog catalog, LocalServingDirectory directory, IModelRegistry registry, TimeProvider time, IOptions<ModelGrainOptions> options, ILogger<ModelGrain> logger)
+    public ModelGrain(ModelCatalog catalog, LocalServingDirectory directory, IModelRegistry registry, TimeProvider time, IOptions<ModelGrainOptions> options,
+        IClusterMembershipService membership, ILogger<ModelGrain> logger)
     {
+        _membership = membership;
         _catalog = catalog;
         _directory = directory;
         _registry = registry;
@@ -83,12 +87,17 @@ public sealed partial class ModelGrain : Grain, IModelGrain, ILocalModelRouter
 
         return ValueTask.FromResult(routing.Unloaded.Contains(version)
             ? new VersionRoute(null, $"Model '{Model}/{version}' is unloaded; load it to serve traffic.", UnloadedRetryAfter)
-            : new VersionRoute(version));
+            : new VersionRoute(version, Replicas: deployment?.Replicas));
     }
 
     /// <inheritdoc />
-    public async Task<ModelDeploymentInfo> DeployAsync(string version, int trafficPercentage, CancellationToken cancellationToken)
+    public async Task<ModelDeploymentInfo> DeployAsync(string version, int trafficPercentage, int? replicas, CancellationToken cancellationToken)
     {
+        if (replicas is < 1)
+        {
+            throw new ModelOperationException($"A deployment of '{Model}' needs at least one replica; got {replicas}.");
+        }
+
         if (await _catalog.FindAsync(Model, version, cancellationToken) is not { } entry)
         {
             throw new ModelOperationException($"Model '{Model}' has no version '{version}'.");
@@ -99,17 +108,13 @@ public sealed partial class ModelGrain : Grain, IModelGrain, ILocalModelRouter
             throw new ModelOperationException($"Version '{Model}/{version}' is archived; change its stage before deploying it.");
         }
 
-        // Warm first: traffic moves only to a version that has passed warm-up.
-        var status = await GrainFactory.GetGrain<IModelVersionGrain>(entry.Descriptor.Key).LoadAsync(cancellationToken);
-        if (status.State != ModelVersionState.Ready)
-        {
-            throw new ModelOperationException($"Version '{Model}/{version}' failed to load, so traffic stays where it is: {status.Error}");
-        }
+        // Warm first: traffic moves only to a version that has passed warm-up, on every silo that will serve it.
+        await WarmReplicasAsync(entry.Descriptor.Key, replicas, cancellationToken);
 
         var before = Volatile.Read(ref _routing);
         var current = before.ServingVersions.Count > 0 ? before.ServingVersions[0] : null;
         var baseline = trafficPercentage >= 100 || current is null || current == version ? null : current;
-        var deployment = new ModelDeployment(Model, version, baseline is null ? 100 : trafficPercentage, baseline, _time.GetUtcNow());
+        var deployment = new ModelDeployment(Model, version, baseline is null ? 100 : trafficPercentage, baseline, _time.GetUtcNow(), replicas);
         await _registry.SetDeploymentAsync(deployment, cancellationToken);
         var after = before with { Deployment = deployment, Unloaded = before.Unloaded.Remove(version) };
         Volatile.Write(ref _routing, after);
@@ -275,7 +280,36 @@ public sealed partial class ModelGrain : Grain, IModelGrain, ILocalModelRouter
     /// <summary>What an unloaded version's callers are told to wait before trying again.</summary>
     private static readonly TimeSpan UnloadedRetryAfter = TimeSpan.FromSeconds(5);
 
-    private static ModelDeploymentInfo ToInfo(ModelDeployment d) => new(d.Model, d.Version, d.TrafficPercentage, d.BaselineVersion, d.UpdatedAt);
+    private static ModelDeploymentInfo ToInfo(ModelDeployment d) => new(d.Model, d.Version, d.TrafficPercentage, d.BaselineVersion, d.UpdatedAt, d.Replicas);
+
+    /// <summary>
+    /// Loads <paramref name="versionKey"/> on the silos of its replica set (every active silo when
+    /// <paramref name="replicas"/> is null), all at once; on a cluster of one silo, on this silo as before.
+    /// </summary>
+    private async Task WarmReplicasAsync(string versionKey, int? replicas, CancellationToken cancellationToken)
+    {
+        var silos = _membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToArray();
+        if (silos.Length <= 1)
+        {
+            var status = await GrainFactory.GetGrain<IModelVersionGrain>(versionKey).LoadAsync(cancellationToken);
+            if (status.State != ModelVersionState.Ready)
+            {
+                throw new ModelOperationException($"Version '{versionKey}' failed to load, so traffic stays where it is: {status.Error}");
+            }
+
+            return;
+        }
+
+        var chosen = ModelReplicas.Choose(versionKey, silos, replicas);
+        var statuses = await Task.WhenAll(chosen.Select(silo => GrainFactory.GetGrain<IModelReplicaGrain>(ModelReplicas.ReplicaKey(versionKey, silo)).LoadAsync(cancellationToken)));
+        var failed = chosen.Zip(statuses).Where(s => s.Second.State != ModelVersionState.Ready).ToList();
+        if (failed.Count > 0)
+        {
+            throw new ModelOperationException(
+                $"Version '{versionKey}' failed to load on {failed.Count} of its {chosen.Length} silos, so traffic stays where it is: " +
+                string.Join("; ", failed.Select(f => $"{f.First}: {f.Second.Error ?? f.Second.State.ToString()}")));
+        }
+    }
 
     private static partial class Log
     {
