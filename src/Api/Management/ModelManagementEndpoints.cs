@@ -140,9 +140,10 @@ internal static class ModelManagementEndpoints
             return Problems.BadRequest($"'traffic_percentage' is {traffic}; expected 1 to 100.");
         }
 
-        if (body.Replicas is < 1)
+        var replicas = body.ReplicaCount(out var replicasError);
+        if (replicasError is not null)
         {
-            return Problems.BadRequest($"'replicas' is {body.Replicas}; expected an integer of at least 1 (how many silos serve the version), or no 'replicas' for every silo.");
+            return Problems.BadRequest(replicasError);
         }
 
         if (!catalog.TryGet(name, body.Version, out var entry))
@@ -155,7 +156,7 @@ internal static class ModelManagementEndpoints
             return Problems.Conflict($"Version '{name}/{body.Version}' is archived; change its stage before deploying it.");
         }
 
-        var deployment = await grains.GetGrain<IModelGrain>(name).DeployAsync(body.Version, traffic, body.Replicas, cancellationToken);
+        var deployment = await grains.GetGrain<IModelGrain>(name).DeployAsync(body.Version, traffic, replicas, cancellationToken);
         return Results.Ok(deployment);
     }
 

@@ -7,8 +7,9 @@ namespace OrleansInference.Contracts.Models;
 /// <summary>
 /// A cluster client's choice of replica per request: holds the cluster's active silos (re-read from the management
 /// grain every <see cref="RefreshPeriod"/> and at once after a replica call failed, never per request) and spreads each
-/// version's requests round-robin over its replica set (<see cref="ModelReplicas.Choose"/>). The first call starts the
-/// refresh; until the first list arrives there is no replica to pick and callers call the version grain as before.
+/// version's requests round-robin over its replica set (<see cref="ModelReplicas.Choose"/>). Reading starts when the
+/// router is built and retries until the client is connected; until the first list arrives there is no replica to pick
+/// and callers call the version grain as before.
 /// </summary>
 public sealed class ReplicaRouter : IAsyncDisposable
 {
@@ -23,13 +24,13 @@ public sealed class ReplicaRouter : IAsyncDisposable
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly ConcurrentDictionary<string, int?> _counts = new(StringComparer.Ordinal);
     private Membership _membership = Membership.Empty;
-    private Task? _refreshing;
-    private int _started;
+    private readonly Task _refreshing;
     private uint _next;
 
     public ReplicaRouter(IGrainFactory grains)
     {
         _grains = grains;
+        _refreshing = Task.Run(() => RefreshLoopAsync(_stopping.Token));
     }
 
     /// <summary>The active silos as last read; empty before the first read.</summary>
@@ -50,11 +51,6 @@ public sealed class ReplicaRouter : IAsyncDisposable
     /// </summary>
     public string? Pick(string versionKey)
     {
-        if (_started == 0)
-        {
-            Start();
-        }
-
         var membership = Volatile.Read(ref _membership);
         if (membership.Silos.Length == 0)
         {
@@ -98,20 +94,9 @@ public sealed class ReplicaRouter : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
-        if (_refreshing is { } refreshing)
-        {
-            await refreshing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
+        await _refreshing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
         _stopping.Dispose();
-    }
-
-    private void Start()
-    {
-        if (Interlocked.Exchange(ref _started, 1) == 0)
-        {
-            _refreshing = Task.Run(() => RefreshLoopAsync(_stopping.Token));
-        }
     }
 
     private async Task RefreshLoopAsync(CancellationToken stoppingToken)
