@@ -24,13 +24,15 @@ public sealed partial class ModelGrain : Grain, IModelGrain, ILocalModelRouter
     private readonly ModelGrainOptions _options;
     private readonly ILogger<ModelGrain> _logger;
     private readonly IClusterMembershipService _membership;
+    private readonly SiloAddress _silo;
     private string? _model;
     private RoutingTable _routing = new(null, null, ImmutableHashSet<string>.Empty);
 
     public ModelGrain(ModelCatalog catalog, LocalServingDirectory directory, IModelRegistry registry, TimeProvider time, IOptions<ModelGrainOptions> options,
-        IClusterMembershipService membership, ILogger<ModelGrain> logger)
+        IClusterMembershipService membership, ILocalSiloDetails silo, ILogger<ModelGrain> logger)
     {
         _membership = membership;
+        _silo = silo.SiloAddress;
         _catalog = catalog;
         _directory = directory;
         _registry = registry;
@@ -217,6 +219,7 @@ public sealed partial class ModelGrain : Grain, IModelGrain, ILocalModelRouter
         {
             var routing = Volatile.Read(ref _routing);
             Volatile.Write(ref _routing, routing with { Unloaded = routing.Unloaded.Add(v) });
+            await UnloadOnOtherSilosAsync(ModelKeys.VersionKey(Model, v), cancellationToken);
             statuses.Add(await GrainFactory.GetGrain<IModelVersionGrain>(ModelKeys.VersionKey(Model, v)).UnloadAsync(cancellationToken));
         }
 
@@ -267,6 +270,7 @@ public sealed partial class ModelGrain : Grain, IModelGrain, ILocalModelRouter
                     continue;
                 }
 
+                await UnloadOnOtherSilosAsync(ModelKeys.VersionKey(Model, version), CancellationToken.None);
                 await GrainFactory.GetGrain<IModelVersionGrain>(ModelKeys.VersionKey(Model, version)).UnloadAsync(CancellationToken.None);
                 Log.Drained(_logger, Model, version);
             }
@@ -281,6 +285,31 @@ public sealed partial class ModelGrain : Grain, IModelGrain, ILocalModelRouter
     private static readonly TimeSpan UnloadedRetryAfter = TimeSpan.FromSeconds(5);
 
     private static ModelDeploymentInfo ToInfo(ModelDeployment d) => new(d.Model, d.Version, d.TrafficPercentage, d.BaselineVersion, d.UpdatedAt, d.Replicas);
+
+    /// <summary>
+    /// Unloads <paramref name="versionKey"/> on every other active silo where a replica loaded it (this silo's owner is
+    /// the caller's to unload); a silo that does not answer is passed over, since one that left holds nothing.
+    /// </summary>
+    private async Task UnloadOnOtherSilosAsync(string versionKey, CancellationToken cancellationToken)
+    {
+        var others = _membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(_silo)).Select(m => m.SiloAddress).ToArray();
+        if (others.Length == 0)
+        {
+            return;
+        }
+
+        await Task.WhenAll(others.Select(async silo =>
+        {
+            try
+            {
+                await GrainFactory.GetGrain<IModelReplicaGrain>(ModelReplicas.ReplicaKey(versionKey, silo)).UnloadAsync(cancellationToken);
+            }
+            catch (Exception ex) when (GridCalls.IsGridUnavailable(ex))
+            {
+                Log.ReplicaUnloadFailed(_logger, versionKey, silo.ToString(), ex);
+            }
+        }));
+    }
 
     /// <summary>
     /// Loads <paramref name="versionKey"/> on the silos of its replica set (every active silo when
@@ -321,6 +350,9 @@ public sealed partial class ModelGrain : Grain, IModelGrain, ILocalModelRouter
 
         [LoggerMessage(EventId = 1303, Level = LogLevel.Warning, Message = "Model {Model}: production version {Version} failed to load, so {Serving} keeps serving: {Reason}")]
         public static partial void PromotionRefused(ILogger logger, string model, string version, string serving, string reason);
+
+        [LoggerMessage(EventId = 1304, Level = LogLevel.Warning, Message = "Version {Version}: unloading its replica on silo {Silo} failed.")]
+        public static partial void ReplicaUnloadFailed(ILogger logger, string version, string silo, Exception exception);
 
         [LoggerMessage(EventId = 1302, Level = LogLevel.Warning, Message = "Model {Model}: draining retired versions failed.")]
         public static partial void DrainFailed(ILogger logger, string model, Exception exception);
