@@ -10,7 +10,8 @@ namespace OrleansInference.Contracts.Models;
 /// process hosts the silo whose grain activation owns a model's router or a loaded version, the call goes straight to
 /// what that activation published in the <see cref="ILocalServingDirectory"/> (no grain message, no copy); otherwise it
 /// is a grain call, and pooled request buffers are first copied into arrays of their own, since a grain call may copy
-/// or serialize its arguments after the caller has moved on.
+/// or serialize its arguments after the caller has moved on. On a pure cluster client a version's calls go to one of
+/// its replicas (<see cref="ReplicaRouter"/>), so every silo of its replica set takes a share.
 /// </summary>
 public sealed class GridCalls
 {
