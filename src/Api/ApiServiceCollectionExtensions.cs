@@ -37,8 +37,10 @@ public static class ApiServiceCollectionExtensions
             .Configure<IOptions<Grpc.GrpcOptions>>((grpc, options) => grpc.MaxReceiveMessageSize = options.Value.MaxReceiveMessageBytes);
         services.AddGrpcHealthChecks().AddCheck<Health.ServingReadinessCheck>("serving");
         services.AddGrpcReflection();
-        // A co-hosted silo registers its own (with its local serving directory); a pure cluster client calls grains.
-        services.TryAddSingleton(static sp => new GridCalls(sp.GetRequiredService<IGrainFactory>(), local: null));
+        // A co-hosted silo registers its own (with its local serving directory); a pure cluster client calls grains,
+        // spreading each version's calls over its replicas.
+        services.TryAddSingleton<ReplicaRouter>();
+        services.TryAddSingleton(static sp => new GridCalls(sp.GetRequiredService<IGrainFactory>(), local: null, replicas: sp.GetRequiredService<ReplicaRouter>()));
         services.AddOptions<Security.AuthOptions>().Bind(configuration.GetSection(Security.AuthOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Security.AuthOptions>, Security.AuthOptionsValidator>());
         services.TryAddSingleton<Security.ApiKeyRegistry>();

@@ -64,7 +64,8 @@ public static class InferenceClientHostingExtensions
             client.AddActivityPropagation();
             configureClient?.Invoke(client);
         });
-        builder.Services.TryAddSingleton(static sp => new InferenceGridClient(sp.GetRequiredService<IClusterClient>()));
+        builder.Services.TryAddSingleton<ReplicaRouter>();
+        builder.Services.TryAddSingleton(static sp => new InferenceGridClient(sp.GetRequiredService<IClusterClient>(), sp.GetRequiredService<ReplicaRouter>()));
         return builder;
     }
 

@@ -22,11 +22,13 @@ public sealed class InferenceGridClient
     private readonly GridCalls _grid;
 
     /// <summary>Creates the facade over a connected cluster client's grain factory.</summary>
-    public InferenceGridClient(IGrainFactory grains)
+    /// <param name="grains">The cluster client's grain factory.</param>
+    /// <param name="replicas">Spreads each version's calls over its replica set; null: every call of a version goes to one silo.</param>
+    public InferenceGridClient(IGrainFactory grains, ReplicaRouter? replicas = null)
     {
         ArgumentNullException.ThrowIfNull(grains);
         _grains = grains;
-        _grid = new GridCalls(grains, local: null);
+        _grid = new GridCalls(grains, local: null, replicas: replicas);
     }
 
     /// <summary>

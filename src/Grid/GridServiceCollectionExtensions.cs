@@ -60,7 +60,8 @@ public static class GridServiceCollectionExtensions
         services.TryAddSingleton<ExperimentDirectory>();
         services.TryAddSingleton<ExperimentMeter>();
         services.TryAddSingleton<PredictionLog>();
-        services.TryAddSingleton(static sp => new GridCalls(sp.GetRequiredService<IGrainFactory>(), local: null));
+        services.TryAddSingleton<ReplicaRouter>();
+        services.TryAddSingleton(static sp => new GridCalls(sp.GetRequiredService<IGrainFactory>(), local: null, replicas: sp.GetRequiredService<ReplicaRouter>()));
         services.TryAddSingleton<ShadowDispatcher>();
         services.AddSingleton<IHostedService>(static sp => sp.GetRequiredService<ShadowDispatcher>());
         services.TryAddSingleton<ExperimentRouter>();

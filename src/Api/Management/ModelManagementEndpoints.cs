@@ -140,6 +140,12 @@ internal static class ModelManagementEndpoints
             return Problems.BadRequest($"'traffic_percentage' is {traffic}; expected 1 to 100.");
         }
 
+        var replicas = body.ReplicaCount(out var replicasError);
+        if (replicasError is not null)
+        {
+            return Problems.BadRequest(replicasError);
+        }
+
         if (!catalog.TryGet(name, body.Version, out var entry))
         {
             return Problems.NotFound(NotFoundMessage(catalog, name, body.Version));
@@ -150,7 +156,7 @@ internal static class ModelManagementEndpoints
             return Problems.Conflict($"Version '{name}/{body.Version}' is archived; change its stage before deploying it.");
         }
 
-        var deployment = await grains.GetGrain<IModelGrain>(name).DeployAsync(body.Version, traffic, cancellationToken);
+        var deployment = await grains.GetGrain<IModelGrain>(name).DeployAsync(body.Version, traffic, replicas, cancellationToken);
         return Results.Ok(deployment);
     }
 

@@ -17,7 +17,7 @@ internal static class ModelViewBuilder
         }
 
         var deployment = await grains.GetGrain<IModelGrain>(name).GetDeploymentAsync(cancellationToken);
-        var view = deployment is null ? null : new DeploymentView(deployment.Version, deployment.TrafficPercentage, deployment.BaselineVersion, deployment.UpdatedAt);
+        var view = deployment is null ? null : new DeploymentView(deployment.Version, deployment.TrafficPercentage, deployment.BaselineVersion, deployment.UpdatedAt, deployment.Replicas);
         return new ModelView(name, view, versions);
     }
 

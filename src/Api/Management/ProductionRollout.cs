@@ -24,7 +24,7 @@ internal static class ProductionRollout
         var before = await model.GetDeploymentAsync(cancellationToken);
         try
         {
-            await model.DeployAsync(version, 100, cancellationToken);
+            await model.DeployAsync(version, 100, before?.Replicas, cancellationToken);
             return null;
         }
         catch (ModelOperationException ex)

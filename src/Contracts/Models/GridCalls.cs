@@ -9,7 +9,8 @@ namespace OrleansInference.Contracts.Models;
 /// process hosts the silo whose grain activation owns a model's router or a loaded version, the call goes straight to
 /// what that activation published in the <see cref="ILocalServingDirectory"/> (no grain message, no copy); otherwise it
 /// is a grain call, and pooled request buffers are first copied into arrays of their own, since a grain call may copy
-/// or serialize its arguments after the caller has moved on.
+/// or serialize its arguments after the caller has moved on. On a pure cluster client a version's calls go to one of
+/// its replicas (<see cref="ReplicaRouter"/>), so every silo of its replica set takes a share.
 /// </summary>
 public sealed class GridCalls
 {
@@ -22,15 +23,21 @@ public sealed class GridCalls
 
     private readonly IGrainFactory _grains;
     private readonly ILocalServingDirectory? _local;
+    private readonly ReplicaRouter? _replicas;
     private readonly TimeSpan _callTimeout;
 
     /// <param name="grains">The silo's or the cluster client's grain factory.</param>
     /// <param name="local">The silo's directory; null on a pure cluster client, or to send every call as a grain message.</param>
     /// <param name="callTimeout">The bound on one grain call; <see cref="DefaultCallTimeout"/> when null.</param>
-    public GridCalls(IGrainFactory grains, ILocalServingDirectory? local, TimeSpan? callTimeout = null)
+    /// <param name="replicas">
+    /// On a pure cluster client: spreads each version's calls over its replica set (<see cref="IModelReplicaGrain"/>).
+    /// Null (a silo, the embedded default): calls go to the version's stateless worker on the calling silo.
+    /// </param>
+    public GridCalls(IGrainFactory grains, ILocalServingDirectory? local, TimeSpan? callTimeout = null, ReplicaRouter? replicas = null)
     {
         _grains = grains;
         _local = local;
+        _replicas = replicas;
         _callTimeout = callTimeout ?? DefaultCallTimeout;
     }
 
@@ -38,19 +45,25 @@ public sealed class GridCalls
     public ValueTask<VersionRoute> ResolveAsync(string model, string? requestedVersion, string? userId, CancellationToken cancellationToken) =>
         _local is not null && _local.TryGetRouter(model, out var router)
             ? router.ResolveAsync(requestedVersion, userId, cancellationToken)
-            : BoundedAsync(ct => _grains.GetGrain<IModelGrain>(model).ResolveAsync(requestedVersion, userId, ct), cancellationToken);
+            : _replicas is null
+                ? BoundedAsync(ct => _grains.GetGrain<IModelGrain>(model).ResolveAsync(requestedVersion, userId, ct), cancellationToken)
+                : ResolveNotingReplicasAsync(model, requestedVersion, userId, cancellationToken);
 
     /// <summary>Predicts on version <paramref name="versionKey"/>; <paramref name="request"/> may hold pooled rows.</summary>
     public ValueTask<PredictResult> PredictAsync(string versionKey, PredictRequest request, CancellationToken cancellationToken) =>
         _local is not null && _local.TryGetVersion(versionKey, out var version)
             ? version.PredictAsync(request, cancellationToken)
-            : BoundedAsync(ct => _grains.GetGrain<IModelVersionGrain>(versionKey).PredictAsync(request with { Features = request.Features.ToArray() }, ct), cancellationToken);
+            : _replicas?.Pick(versionKey) is { } replica
+                ? ReplicaCallAsync(ct => _grains.GetGrain<IModelReplicaGrain>(replica).PredictAsync(request with { Features = request.Features.ToArray() }, ct), cancellationToken)
+                : BoundedAsync(ct => _grains.GetGrain<IModelVersionGrain>(versionKey).PredictAsync(request with { Features = request.Features.ToArray() }, ct), cancellationToken);
 
     /// <summary>Runs version <paramref name="versionKey"/> on raw tensors; <paramref name="request"/>'s tensors may hold pooled data.</summary>
     public ValueTask<InferenceResult> InferAsync(string versionKey, InferenceRequest request, CancellationToken cancellationToken) =>
         _local is not null && _local.TryGetVersion(versionKey, out var version)
             ? version.InferAsync(request, cancellationToken)
-            : BoundedAsync(ct => _grains.GetGrain<IModelVersionGrain>(versionKey).InferAsync(request with { Inputs = [.. request.Inputs.Select(static t => t.ToOwned())] }, ct), cancellationToken);
+            : _replicas?.Pick(versionKey) is { } replica
+                ? ReplicaCallAsync(ct => _grains.GetGrain<IModelReplicaGrain>(replica).InferAsync(request with { Inputs = [.. request.Inputs.Select(static t => t.ToOwned())] }, ct), cancellationToken)
+                : BoundedAsync(ct => _grains.GetGrain<IModelVersionGrain>(versionKey).InferAsync(request with { Inputs = [.. request.Inputs.Select(static t => t.ToOwned())] }, ct), cancellationToken);
 
     /// <summary>
     /// Generates text on version <paramref name="versionKey"/>; the events arrive as the version produces them. Over a
@@ -62,13 +75,17 @@ public sealed class GridCalls
     public IAsyncEnumerable<GenerationEvent> GenerateAsync(string versionKey, GenerateRequest request, CancellationToken cancellationToken) =>
         _local is not null && _local.TryGetVersion(versionKey, out var version)
             ? version.GenerateAsync(request, cancellationToken)
-            : RemoteGenerationStream.ReadAsync(_grains.GetGrain<IModelVersionGrain>(versionKey), versionKey, request, _callTimeout, cancellationToken);
+            : _replicas?.Pick(versionKey) is { } replica
+                ? RemoteGenerationStream.ReadAsync(ct => _grains.GetGrain<IModelReplicaGrain>(replica).GenerateAsync(request, ct), versionKey, _callTimeout, _replicas.RefreshSoon, cancellationToken)
+                : RemoteGenerationStream.ReadAsync(ct => _grains.GetGrain<IModelVersionGrain>(versionKey).GenerateAsync(request, ct), versionKey, _callTimeout, null, cancellationToken);
 
     /// <summary>Embeds texts on version <paramref name="versionKey"/>.</summary>
     public ValueTask<EmbedResult> EmbedAsync(string versionKey, EmbedRequest request, CancellationToken cancellationToken) =>
         _local is not null && _local.TryGetVersion(versionKey, out var version)
             ? version.EmbedAsync(request, cancellationToken)
-            : BoundedAsync(ct => _grains.GetGrain<IModelVersionGrain>(versionKey).EmbedAsync(request, ct), cancellationToken);
+            : _replicas?.Pick(versionKey) is { } replica
+                ? ReplicaCallAsync(ct => _grains.GetGrain<IModelReplicaGrain>(replica).EmbedAsync(request, ct), cancellationToken)
+                : BoundedAsync(ct => _grains.GetGrain<IModelVersionGrain>(versionKey).EmbedAsync(request, ct), cancellationToken);
 
     /// <summary>
     /// Failures of the cluster rather than the request: a silo that died or left mid-call, a gateway connection that
@@ -82,6 +99,31 @@ public sealed class GridCalls
         GatewayTooBusyException or
         StateStoreUnavailableException or
         TimeoutException;
+
+    private async ValueTask<VersionRoute> ResolveNotingReplicasAsync(string model, string? requestedVersion, string? userId, CancellationToken cancellationToken)
+    {
+        var route = await BoundedAsync(ct => _grains.GetGrain<IModelGrain>(model).ResolveAsync(requestedVersion, userId, ct), cancellationToken);
+        if (route.Version is { } version)
+        {
+            _replicas!.Remember(model + "/" + version, route.Replicas);
+        }
+
+        return route;
+    }
+
+    /// <summary>A bounded call to a replica; a failure of the cluster has the silo list read again at once.</summary>
+    private async ValueTask<T> ReplicaCallAsync<T>(Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await BoundedAsync(call, cancellationToken);
+        }
+        catch (Exception ex) when (IsGridUnavailable(ex))
+        {
+            _replicas!.RefreshSoon();
+            throw;
+        }
+    }
 
     /// <summary>Runs a grain call under <see cref="DefaultCallTimeout"/> (or the configured bound); its expiry is a <see cref="TimeoutException"/>.</summary>
     private async ValueTask<T> BoundedAsync<T>(Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken)

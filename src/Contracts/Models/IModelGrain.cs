@@ -17,10 +17,12 @@ public interface IModelGrain : IGrainWithStringKey
 
     /// <summary>
     /// Loads and warms <paramref name="version"/>, then moves <paramref name="trafficPercentage"/> percent of traffic
-    /// to it; versions that stop serving drain before they unload. No request is dropped.
+    /// to it; versions that stop serving drain before they unload. No request is dropped. With
+    /// <paramref name="replicas"/> the deployment's versions are served by that many silos (loaded on each before
+    /// traffic moves); null: by every silo.
     /// </summary>
     [Alias("DeployAsync")]
-    Task<ModelDeploymentInfo> DeployAsync(string version, int trafficPercentage, CancellationToken cancellationToken);
+    Task<ModelDeploymentInfo> DeployAsync(string version, int trafficPercentage, int? replicas, CancellationToken cancellationToken);
 
     /// <summary>The current deployment.</summary>
     [AlwaysInterleave]

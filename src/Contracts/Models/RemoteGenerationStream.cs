@@ -30,13 +30,17 @@ internal static class RemoteGenerationStream
         FullMode = BoundedChannelFullMode.Wait,
     };
 
-    /// <summary>The events of <paramref name="grain"/>'s generation of <paramref name="request"/>, Alive events dropped.</summary>
+    /// <summary>
+    /// The events of the grain call <paramref name="start"/> (a version's or a replica's generation), Alive events
+    /// dropped; <paramref name="onGridUnavailable"/> runs when the cluster fails the stream (a replica set to re-read).
+    /// </summary>
     public static async IAsyncEnumerable<GenerationEvent> ReadAsync(
-        IModelVersionGrain grain, string versionKey, GenerateRequest request, TimeSpan callTimeout, [EnumeratorCancellation] CancellationToken cancellationToken)
+        Func<CancellationToken, IAsyncEnumerable<GenerationEvent>> start, string versionKey, TimeSpan callTimeout, Action? onGridUnavailable,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var events = Channel.CreateBounded<GenerationEvent>(ChannelOptions);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var pump = PumpAsync(grain, versionKey, request, callTimeout, events.Writer, stop.Token);
+        var pump = PumpAsync(start, versionKey, callTimeout, onGridUnavailable, events.Writer, stop.Token);
         try
         {
             var reader = events.Reader;
@@ -58,7 +62,8 @@ internal static class RemoteGenerationStream
 
     /// <summary>Pulls the grain's events into <paramref name="writer"/>; never throws (a failure completes the writer with it).</summary>
     private static async Task PumpAsync(
-        IModelVersionGrain grain, string versionKey, GenerateRequest request, TimeSpan callTimeout, ChannelWriter<GenerationEvent> writer, CancellationToken stop)
+        Func<CancellationToken, IAsyncEnumerable<GenerationEvent>> start, string versionKey, TimeSpan callTimeout, Action? onGridUnavailable,
+        ChannelWriter<GenerationEvent> writer, CancellationToken stop)
     {
         using var silence = CancellationTokenSource.CreateLinkedTokenSource(stop);
         silence.CancelAfter(callTimeout);
@@ -67,7 +72,7 @@ internal static class RemoteGenerationStream
         Exception? error = null;
         try
         {
-            events = grain.GenerateAsync(request, silence.Token).GetAsyncEnumerator(silence.Token);
+            events = start(silence.Token).GetAsyncEnumerator(silence.Token);
             while (true)
             {
                 GenerationEvent? next = null;
@@ -88,6 +93,7 @@ internal static class RemoteGenerationStream
                 }
                 catch (Exception ex) when (GridCalls.IsGridUnavailable(ex))
                 {
+                    onGridUnavailable?.Invoke();
                     failed = true;
                     next = GenerationEvent.Failed(InferenceStatus.Unavailable, $"Model '{versionKey}' stopped generating: {ex.Message} Retry shortly.", TimeSpan.FromSeconds(1));
                 }

@@ -10,13 +10,17 @@ namespace OrleansInference.Contracts.Models;
 /// Set when the version exists but cannot serve now (an operator unloaded it): callers answer "unavailable, retry after"
 /// (503) rather than "not found".
 /// </param>
+/// <param name="Replicas">
+/// How many silos serve <paramref name="Version"/> (the deployment's replica count); null: every silo.
+/// </param>
 [GenerateSerializer]
 [Immutable]
 [Alias("oi.VersionRoute")]
 public sealed record VersionRoute(
     [property: Id(0)] string? Version,
     [property: Id(1)] string? Error = null,
-    [property: Id(2)] TimeSpan? RetryAfter = null)
+    [property: Id(2)] TimeSpan? RetryAfter = null,
+    [property: Id(3)] int? Replicas = null)
 {
     /// <summary>True when a version was found.</summary>
     public bool Found => Version is not null;

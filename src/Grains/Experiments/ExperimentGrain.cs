@@ -211,7 +211,10 @@ public sealed partial class ExperimentGrain : Grain, IExperimentGrain
             ?? throw new ExperimentException(ExperimentErrorKind.Invalid, $"'variant' is '{name}', which is not a variant of experiment '{Id}'.");
         try
         {
-            await GrainFactory.GetGrain<IModelGrain>(info.Model).DeployAsync(chosen.Version, 100, cancellationToken);
+            // The promoted version keeps the model's replica count.
+            var model = GrainFactory.GetGrain<IModelGrain>(info.Model);
+            var current = await model.GetDeploymentAsync(cancellationToken);
+            await model.DeployAsync(chosen.Version, 100, current?.Replicas, cancellationToken);
         }
         catch (ModelOperationException ex)
         {

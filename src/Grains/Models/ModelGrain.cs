@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans;
+using Orleans.Runtime;
 using OrleansInference.Contracts.Models;
 using OrleansInference.Grid.Catalog;
 using OrleansInference.Grains.Registry;
@@ -22,11 +23,16 @@ public sealed partial class ModelGrain : Grain, IModelGrain, ILocalModelRouter
     private readonly TimeProvider _time;
     private readonly ModelGrainOptions _options;
     private readonly ILogger<ModelGrain> _logger;
+    private readonly IClusterMembershipService _membership;
+    private readonly SiloAddress _silo;
     private string? _model;
     private RoutingTable _routing = new(null, null, ImmutableHashSet<string>.Empty);
 
-    public ModelGrain(ModelCatalog catalog, LocalServingDirectory directory, IModelRegistry registry, TimeProvider time, IOptions<ModelGrainOptions> options, ILogger<ModelGrain> logger)
+    public ModelGrain(ModelCatalog catalog, LocalServingDirectory directory, IModelRegistry registry, TimeProvider time, IOptions<ModelGrainOptions> options,
+        IClusterMembershipService membership, ILocalSiloDetails silo, ILogger<ModelGrain> logger)
     {
+        _membership = membership;
+        _silo = silo.SiloAddress;
         _catalog = catalog;
         _directory = directory;
         _registry = registry;
@@ -83,12 +89,17 @@ public sealed partial class ModelGrain : Grain, IModelGrain, ILocalModelRouter
 
         return ValueTask.FromResult(routing.Unloaded.Contains(version)
             ? new VersionRoute(null, $"Model '{Model}/{version}' is unloaded; load it to serve traffic.", UnloadedRetryAfter)
-            : new VersionRoute(version));
+            : new VersionRoute(version, Replicas: deployment?.Replicas));
     }
 
     /// <inheritdoc />
-    public async Task<ModelDeploymentInfo> DeployAsync(string version, int trafficPercentage, CancellationToken cancellationToken)
+    public async Task<ModelDeploymentInfo> DeployAsync(string version, int trafficPercentage, int? replicas, CancellationToken cancellationToken)
     {
+        if (replicas is < 1)
+        {
+            throw new ModelOperationException($"A deployment of '{Model}' needs at least one replica; got {replicas}.");
+        }
+
         if (await _catalog.FindAsync(Model, version, cancellationToken) is not { } entry)
         {
             throw new ModelOperationException($"Model '{Model}' has no version '{version}'.");
@@ -99,17 +110,13 @@ public sealed partial class ModelGrain : Grain, IModelGrain, ILocalModelRouter
             throw new ModelOperationException($"Version '{Model}/{version}' is archived; change its stage before deploying it.");
         }
 
-        // Warm first: traffic moves only to a version that has passed warm-up.
-        var status = await GrainFactory.GetGrain<IModelVersionGrain>(entry.Descriptor.Key).LoadAsync(cancellationToken);
-        if (status.State != ModelVersionState.Ready)
-        {
-            throw new ModelOperationException($"Version '{Model}/{version}' failed to load, so traffic stays where it is: {status.Error}");
-        }
+        // Warm first: traffic moves only to a version that has passed warm-up, on every silo that will serve it.
+        await WarmReplicasAsync(entry.Descriptor.Key, replicas, cancellationToken);
 
         var before = Volatile.Read(ref _routing);
         var current = before.ServingVersions.Count > 0 ? before.ServingVersions[0] : null;
         var baseline = trafficPercentage >= 100 || current is null || current == version ? null : current;
-        var deployment = new ModelDeployment(Model, version, baseline is null ? 100 : trafficPercentage, baseline, _time.GetUtcNow());
+        var deployment = new ModelDeployment(Model, version, baseline is null ? 100 : trafficPercentage, baseline, _time.GetUtcNow(), replicas);
         await _registry.SetDeploymentAsync(deployment, cancellationToken);
         var after = before with { Deployment = deployment, Unloaded = before.Unloaded.Remove(version) };
         Volatile.Write(ref _routing, after);
@@ -212,6 +219,7 @@ public sealed partial class ModelGrain : Grain, IModelGrain, ILocalModelRouter
         {
             var routing = Volatile.Read(ref _routing);
             Volatile.Write(ref _routing, routing with { Unloaded = routing.Unloaded.Add(v) });
+            await UnloadOnOtherSilosAsync(ModelKeys.VersionKey(Model, v), cancellationToken);
             statuses.Add(await GrainFactory.GetGrain<IModelVersionGrain>(ModelKeys.VersionKey(Model, v)).UnloadAsync(cancellationToken));
         }
 
@@ -262,6 +270,7 @@ public sealed partial class ModelGrain : Grain, IModelGrain, ILocalModelRouter
                     continue;
                 }
 
+                await UnloadOnOtherSilosAsync(ModelKeys.VersionKey(Model, version), CancellationToken.None);
                 await GrainFactory.GetGrain<IModelVersionGrain>(ModelKeys.VersionKey(Model, version)).UnloadAsync(CancellationToken.None);
                 Log.Drained(_logger, Model, version);
             }
@@ -275,7 +284,61 @@ public sealed partial class ModelGrain : Grain, IModelGrain, ILocalModelRouter
     /// <summary>What an unloaded version's callers are told to wait before trying again.</summary>
     private static readonly TimeSpan UnloadedRetryAfter = TimeSpan.FromSeconds(5);
 
-    private static ModelDeploymentInfo ToInfo(ModelDeployment d) => new(d.Model, d.Version, d.TrafficPercentage, d.BaselineVersion, d.UpdatedAt);
+    private static ModelDeploymentInfo ToInfo(ModelDeployment d) => new(d.Model, d.Version, d.TrafficPercentage, d.BaselineVersion, d.UpdatedAt, d.Replicas);
+
+    /// <summary>
+    /// Unloads <paramref name="versionKey"/> on every other active silo where a replica loaded it (this silo's owner is
+    /// the caller's to unload); a silo that does not answer is passed over, since one that left holds nothing.
+    /// </summary>
+    private async Task UnloadOnOtherSilosAsync(string versionKey, CancellationToken cancellationToken)
+    {
+        var others = _membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(_silo)).Select(m => m.SiloAddress).ToArray();
+        if (others.Length == 0)
+        {
+            return;
+        }
+
+        await Task.WhenAll(others.Select(async silo =>
+        {
+            try
+            {
+                await GrainFactory.GetGrain<IModelReplicaGrain>(ModelReplicas.ReplicaKey(versionKey, silo)).UnloadAsync(cancellationToken);
+            }
+            catch (Exception ex) when (GridCalls.IsGridUnavailable(ex))
+            {
+                Log.ReplicaUnloadFailed(_logger, versionKey, silo.ToString(), ex);
+            }
+        }));
+    }
+
+    /// <summary>
+    /// Loads <paramref name="versionKey"/> on the silos of its replica set (every active silo when
+    /// <paramref name="replicas"/> is null), all at once; on a cluster of one silo, on this silo as before.
+    /// </summary>
+    private async Task WarmReplicasAsync(string versionKey, int? replicas, CancellationToken cancellationToken)
+    {
+        var silos = _membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToArray();
+        if (silos.Length <= 1)
+        {
+            var status = await GrainFactory.GetGrain<IModelVersionGrain>(versionKey).LoadAsync(cancellationToken);
+            if (status.State != ModelVersionState.Ready)
+            {
+                throw new ModelOperationException($"Version '{versionKey}' failed to load, so traffic stays where it is: {status.Error}");
+            }
+
+            return;
+        }
+
+        var chosen = ModelReplicas.Choose(versionKey, silos, replicas);
+        var statuses = await Task.WhenAll(chosen.Select(silo => GrainFactory.GetGrain<IModelReplicaGrain>(ModelReplicas.ReplicaKey(versionKey, silo)).LoadAsync(cancellationToken)));
+        var failed = chosen.Zip(statuses).Where(s => s.Second.State != ModelVersionState.Ready).ToList();
+        if (failed.Count > 0)
+        {
+            throw new ModelOperationException(
+                $"Version '{versionKey}' failed to load on {failed.Count} of its {chosen.Length} silos, so traffic stays where it is: " +
+                string.Join("; ", failed.Select(f => $"{f.First}: {f.Second.Error ?? f.Second.State.ToString()}")));
+        }
+    }
 
     private static partial class Log
     {
@@ -287,6 +350,9 @@ public sealed partial class ModelGrain : Grain, IModelGrain, ILocalModelRouter
 
         [LoggerMessage(EventId = 1303, Level = LogLevel.Warning, Message = "Model {Model}: production version {Version} failed to load, so {Serving} keeps serving: {Reason}")]
         public static partial void PromotionRefused(ILogger logger, string model, string version, string serving, string reason);
+
+        [LoggerMessage(EventId = 1304, Level = LogLevel.Warning, Message = "Version {Version}: unloading its replica on silo {Silo} failed.")]
+        public static partial void ReplicaUnloadFailed(ILogger logger, string version, string silo, Exception exception);
 
         [LoggerMessage(EventId = 1302, Level = LogLevel.Warning, Message = "Model {Model}: draining retired versions failed.")]
         public static partial void DrainFailed(ILogger logger, string model, Exception exception);

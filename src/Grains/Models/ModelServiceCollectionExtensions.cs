@@ -51,6 +51,9 @@ public static class ModelServiceCollectionExtensions
         services.TryAddSingleton<IModelRunnerFactory, OnnxModelRunnerFactory>();
 
         services.AddGridCalls();
+
+        // A version's replicas live on the silos their keys name (cluster clients spread calls over them).
+        services.AddPlacementDirector<ReplicaSilosPlacement, ReplicaSilosPlacementDirector>();
         return services;
     }
 

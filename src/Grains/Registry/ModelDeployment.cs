@@ -9,4 +9,5 @@ namespace OrleansInference.Grains.Registry;
 /// <param name="TrafficPercentage">Share of traffic for <paramref name="Version"/>, 0-100.</param>
 /// <param name="BaselineVersion">The version serving the rest; null when the share is 100.</param>
 /// <param name="UpdatedAt">When this deployment was set.</param>
-public sealed record ModelDeployment(string Model, string Version, int TrafficPercentage, string? BaselineVersion, DateTimeOffset UpdatedAt);
+/// <param name="Replicas">How many silos serve the deployment's versions; null (and in deployments stored before the count existed): every silo.</param>
+public sealed record ModelDeployment(string Model, string Version, int TrafficPercentage, string? BaselineVersion, DateTimeOffset UpdatedAt, int? Replicas = null);

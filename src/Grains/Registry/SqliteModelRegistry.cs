@@ -56,6 +56,7 @@ public sealed class SqliteModelRegistry : IModelRegistry, IAsyncDisposable, IDis
         using var command = _connection.CreateCommand();
         command.CommandText = Schema;
         command.ExecuteNonQuery();
+        AddReplicasColumn();
     }
 
     /// <inheritdoc />
@@ -145,6 +146,19 @@ public sealed class SqliteModelRegistry : IModelRegistry, IAsyncDisposable, IDis
         }
     }
 
+    /// <summary>Adds the deployments' replica count to a database made before it existed (its rows: every silo).</summary>
+    private void AddReplicasColumn()
+    {
+        using var columns = _connection.CreateCommand();
+        columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('deployments') WHERE name = 'replicas'";
+        if (Convert.ToInt64(columns.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            using var alter = _connection.CreateCommand();
+            alter.CommandText = "ALTER TABLE deployments ADD COLUMN replicas INTEGER NULL";
+            alter.ExecuteNonQuery();
+        }
+    }
+
     /// <inheritdoc />
     public async Task<ModelDeployment?> GetDeploymentAsync(string model, CancellationToken cancellationToken)
     {
@@ -152,7 +166,7 @@ public sealed class SqliteModelRegistry : IModelRegistry, IAsyncDisposable, IDis
         try
         {
             using var query = _connection.CreateCommand();
-            query.CommandText = "SELECT version, traffic_percentage, baseline_version, updated_at FROM deployments WHERE model = $model";
+            query.CommandText = "SELECT version, traffic_percentage, baseline_version, updated_at, replicas FROM deployments WHERE model = $model";
             query.Parameters.AddWithValue("$model", model);
             using var reader = await query.ExecuteReaderAsync(cancellationToken);
             if (!await reader.ReadAsync(cancellationToken))
@@ -165,7 +179,8 @@ public sealed class SqliteModelRegistry : IModelRegistry, IAsyncDisposable, IDis
                 reader.GetString(0),
                 reader.GetInt32(1),
                 reader.IsDBNull(2) ? null : reader.GetString(2),
-                Parse(reader.GetString(3)));
+                Parse(reader.GetString(3)),
+                reader.IsDBNull(4) ? null : reader.GetInt32(4));
         }
         finally
         {
@@ -181,16 +196,17 @@ public sealed class SqliteModelRegistry : IModelRegistry, IAsyncDisposable, IDis
         {
             using var upsert = _connection.CreateCommand();
             upsert.CommandText = """
-                INSERT INTO deployments (model, version, traffic_percentage, baseline_version, updated_at)
-                VALUES ($model, $version, $traffic, $baseline, $updated)
+                INSERT INTO deployments (model, version, traffic_percentage, baseline_version, updated_at, replicas)
+                VALUES ($model, $version, $traffic, $baseline, $updated, $replicas)
                 ON CONFLICT(model) DO UPDATE SET version = excluded.version, traffic_percentage = excluded.traffic_percentage,
-                    baseline_version = excluded.baseline_version, updated_at = excluded.updated_at
+                    baseline_version = excluded.baseline_version, updated_at = excluded.updated_at, replicas = excluded.replicas
                 """;
             upsert.Parameters.AddWithValue("$model", deployment.Model);
             upsert.Parameters.AddWithValue("$version", deployment.Version);
             upsert.Parameters.AddWithValue("$traffic", deployment.TrafficPercentage);
             upsert.Parameters.AddWithValue("$baseline", (object?)deployment.BaselineVersion ?? DBNull.Value);
             upsert.Parameters.AddWithValue("$updated", Format(deployment.UpdatedAt));
+            upsert.Parameters.AddWithValue("$replicas", (object?)deployment.Replicas ?? DBNull.Value);
             await upsert.ExecuteNonQueryAsync(cancellationToken);
         }
         finally

@@ -3,7 +3,12 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans;
+using Orleans.Runtime;
 using OrleansInference.Client.Tests.Infrastructure;
+using OrleansInference.Contracts.Models;
 using Xunit.Abstractions;
 
 namespace OrleansInference.Client.Tests.Cluster;
@@ -11,7 +16,8 @@ namespace OrleansInference.Client.Tests.Cluster;
 /// <summary>
 /// Cluster mode on one host: a real redis-server, two standalone silos (src/SiloHost) and an API node without a silo,
 /// each its own OS process on 127.0.0.1. Killing a silo (SIGKILL) under steady traffic loses no correctness: every
-/// answer is right or a fast 503, and predictions resume on the survivor within a bound.
+/// answer is right or a fast 503, and predictions resume on the survivor within a bound; a silo that joins then takes a
+/// share of the version's predictions.
 /// </summary>
 public sealed class RedisClusterTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -59,7 +65,7 @@ public sealed class RedisClusterTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task KillingASilo_UnderTraffic_AnswersRightOrFast503_AndServesAgainOnTheSurvivor()
+    public async Task KillingASilo_UnderTraffic_AnswersRightOrFast503_AndServesAgainOnTheSurvivor_ThenASiloThatJoinsTakesAShare()
     {
         var first = await StartSiloAsync();
         var second = await StartSiloAsync();
@@ -117,6 +123,47 @@ public sealed class RedisClusterTests(ITestOutputHelper output) : IAsyncLifetime
 
         output.WriteLine($"Answers after the kill: {string.Join(", ", statuses.Select(s => $"{(int)s.Key} x{s.Value}"))}; served again after {recovered?.TotalSeconds:F1} s.");
         Assert.True(recovered is not null && recovered < RecoveryBound, $"Predictions did not resume within {RecoveryBound.TotalSeconds} s: {string.Join(", ", statuses)}.\nSurvivor:\n{second.Output}");
+
+        // A new silo joins under the same traffic and takes a share of the version (its replica set is every silo).
+        using var client = ClientHosts.Build(new Dictionary<string, string> { ["Redis"] = $"127.0.0.1:{_redisPort}", ["ClusterId"] = _clusterId });
+        await client.StartAsync();
+        var grains = client.Services.GetRequiredService<IClusterClient>();
+        var management = grains.GetGrain<IManagementGrain>(0);
+        var before = (await management.GetHosts(onlyActive: true)).Keys.ToHashSet();
+        await StartSiloAsync();
+        var joining = Stopwatch.StartNew();
+        SiloAddress? joined = null;
+        while ((joined = (await management.GetHosts(onlyActive: true)).Keys.FirstOrDefault(s => !before.Contains(s))) is null)
+        {
+            Assert.True(joining.Elapsed < RecoveryBound, $"The new silo did not join within {RecoveryBound.TotalSeconds} s.");
+            await Task.Delay(100);
+        }
+
+        var replica = grains.GetGrain<IModelReplicaGrain>(ModelReplicas.ReplicaKey("breast-cancer/" + expected.Answer.Split(' ')[^1], joined));
+        var joinedAt = Stopwatch.StartNew();
+        var requests = 0;
+        while ((await replica.GetStatisticsAsync(CancellationToken.None)).Statistics.InferenceCount == 0)
+        {
+            Assert.True(joinedAt.Elapsed < RecoveryBound, $"The joined silo served none of {requests} predictions in {RecoveryBound.TotalSeconds} s.");
+            for (var i = 0; i < 10; i++, requests++)
+            {
+                var started = Stopwatch.GetTimestamp();
+                var reply = await PredictAsync(http);
+                if (reply.Status == HttpStatusCode.OK)
+                {
+                    Assert.Equal(expected.Answer, reply.Answer);
+                }
+                else
+                {
+                    // 504: a request that waited while the version loaded on the joined silo.
+                    Assert.True(reply.Status is HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout, $"After the join: {(int)reply.Status} {reply.Answer}");
+                    Assert.True(Stopwatch.GetElapsedTime(started) < RequestBound, $"A {(int)reply.Status} took {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s.");
+                }
+            }
+        }
+
+        output.WriteLine($"The silo that joined served predictions {joinedAt.Elapsed.TotalSeconds:F1} s after it was active ({requests} requests).");
+        await client.StopAsync();
     }
 
     private async Task<ClusterProcess> StartSiloAsync()

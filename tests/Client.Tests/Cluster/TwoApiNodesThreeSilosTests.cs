@@ -9,6 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Orleans;
 using Orleans.Runtime;
 using OrleansInference.Client.Tests.Infrastructure;
+using OrleansInference.Contracts.Models;
 using Xunit.Abstractions;
 
 namespace OrleansInference.Client.Tests.Cluster;
@@ -23,7 +24,6 @@ public sealed class TwoApiNodesThreeSilosTests(ITestOutputHelper output) : IAsyn
 {
     private static readonly TimeSpan AgreementBound = TimeSpan.FromSeconds(1);
     private const int Users = 1000;
-    private const string VersionGrainType = "ModelVersionGrain";
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), "oi-two-nodes-" + Guid.NewGuid().ToString("N"));
     private readonly List<ClusterProcess> _processes = [];
@@ -117,12 +117,11 @@ public sealed class TwoApiNodesThreeSilosTests(ITestOutputHelper output) : IAsyn
     }
 
     /// <summary>
-    /// Fails today, which is why it is skipped: an Orleans client sends every call for one grain through one gateway,
-    /// so each API node keeps a version's predictions on the silo it first reached, and a silo that joins gets none of
-    /// them (measured: 23,160 predictions over 60 s after the join, 0 on the new silo). Spreading a version over silos
-    /// needs per-version replica placement (docs/cluster.md, "A silo that joins").
+    /// A third silo joins under traffic through two API nodes in client mode: the nodes read the new membership within
+    /// seconds, the version's replica set grows to the three silos (no replica count: every silo), and the joined silo
+    /// serves a share of the predictions, counted by the version's statistics on each silo.
     /// </summary>
-    [Fact(Skip = "A joined silo takes no share of versions the API nodes already call: Orleans clients pin a grain to one gateway; needs per-version replica placement (docs/cluster.md).")]
+    [Fact]
     public async Task ASiloThatJoins_TakesAShareOfThePredictions()
     {
         await StartSiloAsync();
@@ -131,13 +130,16 @@ public sealed class TwoApiNodesThreeSilosTests(ITestOutputHelper output) : IAsyn
         var b = await StartApiAsync();
         using var httpA = new HttpClient { BaseAddress = a.Address, Timeout = TimeSpan.FromSeconds(30) };
         using var httpB = new HttpClient { BaseAddress = b.Address, Timeout = TimeSpan.FromSeconds(30) };
-        Assert.NotNull(await PredictAsync(httpA, "warm"));
+        var version = (string?)(await PredictAsync(httpA, "warm"))?["model_version"];
+        Assert.NotNull(version);
         Assert.NotNull(await PredictAsync(httpB, "warm"));
+        var versionKey = "breast-cancer/" + version;
 
         // A third silo joins; predictions through the API nodes reach it.
         using var client = ClientHosts.Build(new Dictionary<string, string> { ["Redis"] = $"127.0.0.1:{_redisPort}", ["ClusterId"] = _clusterId });
         await client.StartAsync();
-        var management = client.Services.GetRequiredService<IClusterClient>().GetGrain<IManagementGrain>(0);
+        var grains = client.Services.GetRequiredService<IClusterClient>();
+        var management = grains.GetGrain<IManagementGrain>(0);
         var before = (await management.GetHosts(onlyActive: true)).Keys.ToHashSet();
         Assert.Equal(2, before.Count);
         await StartSiloAsync();
@@ -148,7 +150,7 @@ public sealed class TwoApiNodesThreeSilosTests(ITestOutputHelper output) : IAsyn
             return joined is not null;
         });
 
-        var served = new Dictionary<SiloAddress, int>();
+        var served = new Dictionary<SiloAddress, long>();
         var joinedAt = Stopwatch.StartNew();
         var requests = 0;
         while (true)
@@ -159,22 +161,99 @@ public sealed class TwoApiNodesThreeSilosTests(ITestOutputHelper output) : IAsyn
                 Assert.NotNull(reply);
             }
 
-            var all = await management.GetSimpleGrainStatistics();
-            served = all.Where(s => s.GrainType.Contains(VersionGrainType, StringComparison.Ordinal) && s.ActivationCount > 0)
-                .GroupBy(s => s.SiloAddress).ToDictionary(g => g.Key, g => g.Sum(s => s.ActivationCount));
-            if (served.GetValueOrDefault(joined!) > 0)
+            served = await ServedPerSiloAsync(grains, versionKey, [.. before, joined!]);
+            if (served[joined!] > 0)
             {
                 break;
             }
 
             Assert.True(joinedAt.Elapsed < TimeSpan.FromSeconds(60),
-                $"After {requests} predictions over {joinedAt.Elapsed.TotalSeconds:F0} s the joined silo {joined} serves no version; owners: {string.Join(", ", served.Select(s => $"{s.Key} x{s.Value}"))}; grain types: {string.Join(", ", all.Select(s => $"{s.GrainType}@{s.SiloAddress} x{s.ActivationCount}"))}.");
+                $"After {requests} predictions over {joinedAt.Elapsed.TotalSeconds:F0} s the joined silo {joined} served none of {versionKey}; per silo: {Describe(served)}.");
         }
 
-        output.WriteLine($"The joined silo served predictions {joinedAt.Elapsed.TotalSeconds:F1} s after it joined ({requests} requests); version owners per silo: {string.Join(", ", served.Select(s => $"{s.Key} x{s.Value}"))}.");
-        Assert.Equal(3, served.Count);
+        output.WriteLine($"The joined silo served predictions {joinedAt.Elapsed.TotalSeconds:F1} s after it joined ({requests} requests); {versionKey} served per silo: {Describe(served)}.");
+
+        // Steady state: every silo takes a share.
+        var baseline = served;
+        for (var i = 0; i < 150; i++, requests++)
+        {
+            Assert.NotNull(await PredictAsync(i % 2 == 0 ? httpA : httpB, "steady-" + requests.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        served = await ServedPerSiloAsync(grains, versionKey, [.. baseline.Keys]);
+        var shares = served.ToDictionary(s => s.Key, s => s.Value - baseline[s.Key]);
+        output.WriteLine($"150 more predictions, per silo: {Describe(shares)}.");
+        Assert.All(shares, s => Assert.True(s.Value >= 15, $"Silo {s.Key} served {s.Value} of 150: {Describe(shares)}."));
         await client.StopAsync();
     }
+
+    /// <summary>
+    /// A deployment with <c>replicas: 2</c> on three silos: the version is loaded on, and served by, exactly the two
+    /// silos its replica set names; the third serves none of it; the deployment shows the count.
+    /// </summary>
+    [Fact]
+    public async Task TwoReplicasOnThreeSilos_ServeTheVersionFromExactlyTwoSilos()
+    {
+        await StartSiloAsync();
+        await StartSiloAsync();
+        await StartSiloAsync();
+        var api = await StartApiAsync();
+        using var http = new HttpClient { BaseAddress = api.Address, Timeout = TimeSpan.FromSeconds(60) };
+        using var client = ClientHosts.Build(new Dictionary<string, string> { ["Redis"] = $"127.0.0.1:{_redisPort}", ["ClusterId"] = _clusterId });
+        await client.StartAsync();
+        var grains = client.Services.GetRequiredService<IClusterClient>();
+        var management = grains.GetGrain<IManagementGrain>(0);
+        SiloAddress[] silos = [];
+        await EventuallyAsync(TimeSpan.FromSeconds(30), async () => (silos = [.. (await management.GetHosts(onlyActive: true)).Keys]).Length == 3);
+        Assert.NotNull(await PredictAsync(http, "warm"));
+
+        // Version 1 is not the production version, so no silo loaded it at start.
+        using (var deployed = await http.PostAsync("api/v1/models/breast-cancer/deploy", Json("""{"version": "1", "replicas": 2}""")))
+        {
+            Assert.True(deployed.StatusCode == HttpStatusCode.OK, await deployed.Content.ReadAsStringAsync());
+            Assert.Equal(2, (int?)JsonNode.Parse(await deployed.Content.ReadAsStringAsync())?["replicas"]);
+        }
+
+        using (var shown = await http.GetAsync("api/v1/models/breast-cancer/deployment"))
+        {
+            var deployment = JsonNode.Parse(await shown.Content.ReadAsStringAsync())!;
+            Assert.Equal("1", (string?)deployment["version"]);
+            Assert.Equal(2, (int?)deployment["replicas"]);
+        }
+
+        const string versionKey = "breast-cancer/1";
+        var before = await ServedPerSiloAsync(grains, versionKey, silos);
+        for (var i = 0; i < 120; i++)
+        {
+            var reply = await PredictAsync(http, "user-" + i.ToString(CultureInfo.InvariantCulture));
+            Assert.Equal("1", (string?)reply?["model_version"]);
+        }
+
+        var after = await ServedPerSiloAsync(grains, versionKey, silos);
+        var shares = after.ToDictionary(s => s.Key, s => s.Value - before[s.Key]);
+        output.WriteLine($"120 predictions of {versionKey} with 2 replicas on 3 silos, per silo: {Describe(shares)}.");
+        var serving = shares.Where(s => s.Value > 0).Select(s => s.Key).OrderBy(s => s.ToParsableString(), StringComparer.Ordinal).ToList();
+        Assert.Equal(2, serving.Count);
+        Assert.Equal(ModelReplicas.Choose(versionKey, silos, 2).OrderBy(s => s.ToParsableString(), StringComparer.Ordinal), serving);
+        Assert.All(serving, s => Assert.True(shares[s] >= 20, $"Silo {s} served {shares[s]} of 120: {Describe(shares)}."));
+        await client.StopAsync();
+    }
+
+    /// <summary>How many inferences <paramref name="versionKey"/> ran on each silo since it loaded there.</summary>
+    private static async Task<Dictionary<SiloAddress, long>> ServedPerSiloAsync(IClusterClient grains, string versionKey, IEnumerable<SiloAddress> silos)
+    {
+        var served = new Dictionary<SiloAddress, long>();
+        foreach (var silo in silos)
+        {
+            var replica = await grains.GetGrain<IModelReplicaGrain>(ModelReplicas.ReplicaKey(versionKey, silo)).GetStatisticsAsync(CancellationToken.None);
+            Assert.Equal(silo.ToParsableString(), replica.Silo);
+            served[silo] = replica.Statistics.InferenceCount;
+        }
+
+        return served;
+    }
+
+    private static string Describe(Dictionary<SiloAddress, long> served) => string.Join(", ", served.Select(s => $"{s.Key} x{s.Value}"));
 
     private async Task StartSiloAsync()
     {
