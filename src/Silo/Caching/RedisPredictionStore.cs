@@ -63,22 +63,10 @@ public sealed partial class RedisPredictionStore : ISharedPredictionStore, IAsyn
     }
 
     /// <inheritdoc />
-    public void Set(string key, byte[] value, TimeSpan ttl)
-    {
-        if (!_connection.IsCompletedSuccessfully)
-        {
-            return;
-        }
+    public void Set(string key, byte[] value, TimeSpan ttl) => _ = WriteAsync(KeyPrefix + key, value, ttl);
 
-        try
-        {
-            _ = ObserveAsync(_connection.Result.GetDatabase().StringSetAsync(KeyPrefix + key, value, ttl));
-        }
-        catch (Exception ex)
-        {
-            Failed(ex);
-        }
-    }
+    /// <summary>Completes once the first connection attempt did (connected or not); the store never waits for it on a read.</summary>
+    public Task ConnectedAsync() => _connection;
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
@@ -92,11 +80,13 @@ public sealed partial class RedisPredictionStore : ISharedPredictionStore, IAsyn
         }
     }
 
-    private async Task ObserveAsync(Task<bool> write)
+    /// <summary>Off the request path: waits for the connection if it is still being made, then writes.</summary>
+    private async Task WriteAsync(RedisKey key, byte[] value, TimeSpan ttl)
     {
         try
         {
-            await write;
+            var connection = await _connection;
+            await connection.GetDatabase().StringSetAsync(key, value, ttl);
             Recovered();
         }
         catch (Exception ex)
