@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrleansInference.Grains.Caching;
 using StackExchange.Redis;
@@ -9,7 +10,7 @@ namespace OrleansInference.Silo.Caching;
 /// waits at most the configured timeout; a failed, slow or not yet connected Redis reads as a miss (the model answers)
 /// and writes are fire-and-forget. An outage is logged once when it starts and once when it ends.
 /// </summary>
-public sealed partial class RedisPredictionStore : ISharedPredictionStore, IAsyncDisposable
+public sealed partial class RedisPredictionStore : ISharedPredictionStore, IHostedService, IAsyncDisposable
 {
     private readonly TimeSpan _readTimeout;
     private readonly ILogger<RedisPredictionStore> _logger;
@@ -64,6 +65,13 @@ public sealed partial class RedisPredictionStore : ISharedPredictionStore, IAsyn
 
     /// <inheritdoc />
     public void Set(string key, byte[] value, TimeSpan ttl) => _ = WriteAsync(KeyPrefix + key, value, ttl);
+
+    /// <inheritdoc />
+    /// <remarks>Registered as a hosted service so the host creates it, and it starts connecting, at start-up.</remarks>
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Completes once the first connection attempt did (connected or not); the store never waits for it on a read.</summary>
     public Task ConnectedAsync() => _connection;

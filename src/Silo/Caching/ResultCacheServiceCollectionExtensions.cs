@@ -27,19 +27,9 @@ public static class ResultCacheServiceCollectionExtensions
             services.AddSingleton(sp => new RedisPredictionStore(redis, serviceId, selection.ReadTimeout, sp.GetRequiredService<ILogger<RedisPredictionStore>>()));
             services.AddSingleton<ISharedPredictionStore>(static sp => sp.GetRequiredService<RedisPredictionStore>());
             // Created (and connecting) at start, not by the first cached version's first request.
-            services.AddHostedService(static sp => new RedisPredictionStoreStarter(sp.GetRequiredService<RedisPredictionStore>()));
+            services.AddHostedService(static sp => sp.GetRequiredService<RedisPredictionStore>());
         }
 
         return services;
-    }
-
-    private sealed class RedisPredictionStoreStarter(RedisPredictionStore store) : Microsoft.Extensions.Hosting.IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        /// <summary>The store this starter made the host create.</summary>
-        public RedisPredictionStore Store => store;
     }
 }
