@@ -12,6 +12,7 @@ using OrleansInference.Grains.Experiments;
 using OrleansInference.Grains.Models;
 using OrleansInference.Grains.Reminders;
 using OrleansInference.Grains.Telemetry;
+using OrleansInference.Silo.Caching;
 using OrleansInference.Silo.State;
 
 namespace OrleansInference.Silo;
@@ -99,6 +100,8 @@ public static class InferenceSiloBuilderExtensions
                 o.SiloListeningEndpoint = new IPEndPoint(address, siloPort);
                 o.GatewayListeningEndpoint = new IPEndPoint(address, gatewayPort);
             });
+            // Results are cached in each silo's memory, or shared through Redis in cluster mode (docs/cluster.md#result-cache).
+            silo.Services.AddResultCacheStore(builder.Configuration, endpoints.Redis, endpoints.ServiceId);
             silo.AddInferenceGrains(builder.Configuration);
             if (endpoints.Dashboard)
             {

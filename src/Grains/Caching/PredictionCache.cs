@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using OrleansInference.Contracts.Models;
 
 namespace OrleansInference.Grains.Caching;
@@ -66,9 +65,20 @@ public sealed class PredictionCache
     }
 
     /// <summary>Stores the rows predicted for these features (copied), evicting the least recently used beyond capacity.</summary>
-    public void Add(ReadOnlySpan<float> features, IReadOnlyList<RowPrediction> rows)
+    public void Add(ReadOnlySpan<float> features, IReadOnlyList<RowPrediction> rows) => Add(features, rows, _ttl);
+
+    /// <summary>
+    /// Stores the rows for at most <paramref name="ttl"/> (an answer read from a shared cache keeps the expiry it has
+    /// there) and never longer than the cache's own TTL.
+    /// </summary>
+    public void Add(ReadOnlySpan<float> features, IReadOnlyList<RowPrediction> rows, TimeSpan ttl)
     {
-        var expiresAt = _time.GetTimestamp() + (long)(_ttl.TotalSeconds * _time.TimestampFrequency);
+        if (ttl <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var expiresAt = _time.GetTimestamp() + (long)(Math.Min(ttl.TotalSeconds, _ttl.TotalSeconds) * _time.TimestampFrequency);
         lock (_gate)
         {
             if (_lookup.TryGetValue(features, out var existing))
@@ -89,28 +99,15 @@ public sealed class PredictionCache
         }
     }
 
-    private sealed record Entry(FeatureKey Key, IReadOnlyList<RowPrediction> Rows, long ExpiresAt);
-
-    private readonly record struct FeatureKey(float[] Values);
-
-    private sealed class FeatureKeyComparer : IEqualityComparer<FeatureKey>, IAlternateEqualityComparer<ReadOnlySpan<float>, FeatureKey>
+    /// <summary>Drops every entry (the version's registry entry changed).</summary>
+    public void Clear()
     {
-        public static readonly FeatureKeyComparer Instance = new();
-
-        public bool Equals(FeatureKey x, FeatureKey y) => Equals(x.Values.AsSpan(), y);
-
-        public int GetHashCode(FeatureKey obj) => GetHashCode(obj.Values.AsSpan());
-
-        public bool Equals(ReadOnlySpan<float> alternate, FeatureKey other) =>
-            MemoryMarshal.AsBytes(alternate).SequenceEqual(MemoryMarshal.AsBytes(other.Values.AsSpan()));
-
-        public int GetHashCode(ReadOnlySpan<float> alternate)
+        lock (_gate)
         {
-            var hash = new HashCode();
-            hash.AddBytes(MemoryMarshal.AsBytes(alternate));
-            return hash.ToHashCode();
+            _entries.Clear();
+            _recency.Clear();
         }
-
-        public FeatureKey Create(ReadOnlySpan<float> alternate) => new(alternate.ToArray());
     }
+
+    private sealed record Entry(FeatureKey Key, IReadOnlyList<RowPrediction> Rows, long ExpiresAt);
 }

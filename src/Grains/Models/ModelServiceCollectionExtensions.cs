@@ -38,6 +38,8 @@ public static class ModelServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<ServingMetrics>();
+        // In-memory per silo unless the host registered a shared store (cluster mode: Redis).
+        services.TryAddSingleton<Caching.PredictionCacheFactory>();
         services.TryAddSingleton<GenerationMetrics>();
         services.AddOptions<GpuMetricsOptions>().Bind(configuration.GetSection(GpuMetricsOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GpuMetricsOptions>, GpuMetricsOptionsValidator>());

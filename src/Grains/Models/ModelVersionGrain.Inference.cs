@@ -159,10 +159,22 @@ public sealed partial class ModelVersionGrain
                     return new(ObservePredictions(runtime, new PredictResult(InferenceStatus.Ok, model, version, cached, Cached: true)));
                 }
 
+                if (runtime.SharedCache is { } shared)
+                {
+                    return PredictSharedAsync(runtime, shared, request, cancellationToken);
+                }
+
                 _metrics.RecordCacheLookup(model, version, hit: false);
             }
         }
 
+        return EnqueuePredict(runtime, request, cache, observe, cancellationToken);
+    }
+
+    /// <summary>Runs the model on a validated request (after the cache missed) and fills <paramref name="cache"/> with a successful answer.</summary>
+    private ValueTask<PredictResult> EnqueuePredict(ModelVersionRuntime runtime, PredictRequest request, PredictionCache? cache, bool observe, CancellationToken cancellationToken)
+    {
+        var vectorizer = runtime.Entry.Vectorizer;
         var byteLength = request.Features.Length * sizeof(float);
         var owner = PooledBytes.Rent(byteLength, out var buffer);
         var features = MemoryMarshal.Cast<byte, float>(buffer.AsSpan(0, byteLength));
@@ -187,6 +199,32 @@ public sealed partial class ModelVersionGrain
         {
             return new(FinishPredict(runtime, request, done, started, cache, observe));
         }
+    }
+
+    /// <summary>
+    /// A local miss with a shared cache: the shared store, else the model, once per silo for concurrent identical
+    /// requests. A request that did not run the model itself (a stored answer, or another request's run) is marked cached.
+    /// This caller's cancellation ends its own wait only; the shared run goes on for the others.
+    /// </summary>
+    private async ValueTask<PredictResult> PredictSharedAsync(ModelVersionRuntime runtime, SharedPredictionCache shared, PredictRequest request, CancellationToken cancellationToken)
+    {
+        var (model, version) = SplitKey();
+        var flight = shared.GetOrRunAsync(
+            request.Features.Span,
+            features => EnqueuePredict(runtime, request with { Features = features }, cache: null, observe: false, CancellationToken.None).AsTask(),
+            out var leader);
+        var outcome = await flight.WaitAsync(cancellationToken);
+        var result = outcome.Run is { } run && leader
+            ? run
+            : outcome.Run is { Status: not InferenceStatus.Ok } failed
+                ? failed
+                : new PredictResult(InferenceStatus.Ok, model, version, outcome.Rows, Cached: true);
+        if (result.Status == InferenceStatus.Ok)
+        {
+            _metrics.RecordCacheLookup(model, version, hit: result.Cached);
+        }
+
+        return ObservePredictions(runtime, result);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]

@@ -31,6 +31,7 @@ public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain, ILoca
     private readonly IModelRunnerFactory _runnerFactory;
     private readonly BatchFlushOptions _flush;
     private readonly ServingMetrics _metrics;
+    private readonly PredictionCacheFactory _caches;
     private readonly GenerationMetrics _generationMetrics;
     private readonly GenerationOptions _generation;
     private readonly TimeProvider _time;
@@ -46,7 +47,8 @@ public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain, ILoca
     private string? _key;
 
     public ModelVersionGrain(ModelCatalog catalog, LocalServingDirectory directory, IModelRunnerFactory runnerFactory, IOptions<BatchFlushOptions> flush, ServingMetrics metrics,
-        GenerationMetrics generationMetrics, IOptions<GenerationOptions> generation, TimeProvider time, ILoggerFactory loggerFactory, ModelRepository repository)
+        PredictionCacheFactory caches, GenerationMetrics generationMetrics, IOptions<GenerationOptions> generation, TimeProvider time, ILoggerFactory loggerFactory,
+        ModelRepository repository)
     {
         _repository = repository;
         _generationMetrics = generationMetrics;
@@ -56,6 +58,7 @@ public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain, ILoca
         _runnerFactory = runnerFactory;
         _flush = flush.Value;
         _metrics = metrics;
+        _caches = caches;
         _time = time;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<ModelVersionGrain>();
@@ -251,7 +254,7 @@ public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain, ILoca
             };
             var batcher = new DynamicBatcher<BatchRequest, NamedTensor[]>(
                 options, new ModelBatchExecutor(runner, _metrics, _time, model, version), _time, _loggerFactory.CreateLogger<DynamicBatcher<BatchRequest, NamedTensor[]>>());
-            var cache = config.Cache is { TtlSeconds: > 0 } c ? new PredictionCache(TimeSpan.FromSeconds(c.TtlSeconds), c.MaxEntries, _time) : null;
+            var (cache, sharedCache) = _caches.Create(entry);
             var profile = ReferenceProfile.TryLoad(entry.Descriptor.Directory);
             var drift = profile is null ? null : new DriftMonitor(profile, entry.Vectorizer.FeatureNames);
             var generator = config.Generation is { } g
@@ -261,13 +264,21 @@ public sealed partial class ModelVersionGrain : Grain, IModelVersionGrain, ILoca
             if (generator is not null)
             {
                 // Owned by the runtime from here on, so a failed warm-up stops its loop with the rest.
-                runtime = new ModelVersionRuntime(entry, runner, batcher, batchable, cache, drift, generator);
+                runtime = new ModelVersionRuntime(entry, runner, batcher, batchable, cache, drift, generator)
+                {
+                    SharedCache = sharedCache,
+                    CacheInvalidation = cache is null ? null : new PredictionCacheInvalidation(_catalog, entry, cache, sharedCache),
+                };
             }
 
             var embedder = config.Embedding is { } e
                 ? new TextEmbedder(e, TextTokenizer.Load(entry.Descriptor.Directory, e.Tokenizer), Key)
                 : null;
-            runtime ??= new ModelVersionRuntime(entry, runner, batcher, batchable, cache, drift, null, embedder);
+            runtime ??= new ModelVersionRuntime(entry, runner, batcher, batchable, cache, drift, null, embedder)
+            {
+                SharedCache = sharedCache,
+                CacheInvalidation = cache is null ? null : new PredictionCacheInvalidation(_catalog, entry, cache, sharedCache),
+            };
             if (generator is not null)
             {
                 await generator.WarmUpAsync(cancellationToken);

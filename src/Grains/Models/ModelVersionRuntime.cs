@@ -42,6 +42,15 @@ internal sealed class ModelVersionRuntime : IAsyncDisposable
     /// <summary>Recent predict results, when the model's config enables caching.</summary>
     public PredictionCache? Cache { get; }
 
+    /// <summary>
+    /// The shared (cluster-wide) cache behind <see cref="Cache"/>, with single-flight for misses; null in the embedded
+    /// default, where <see cref="Cache"/> alone serves.
+    /// </summary>
+    public SharedPredictionCache? SharedCache { get; init; }
+
+    /// <summary>Drops the cached answers when the version's registry entry changes; disposed with the runtime.</summary>
+    public IDisposable? CacheInvalidation { get; init; }
+
     /// <summary>The continuous batcher of a generative version; null otherwise.</summary>
     public GenerationEngine? Generator { get; }
 
@@ -56,6 +65,7 @@ internal sealed class ModelVersionRuntime : IAsyncDisposable
     /// <summary>Stops accepting, finishes every queued request, then releases the sessions.</summary>
     public async ValueTask DisposeAsync()
     {
+        CacheInvalidation?.Dispose();
         await Batcher.DisposeAsync();
         if (Generator is not null)
         {

@@ -120,10 +120,18 @@ public sealed class ModelCatalog
         await RefreshAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Raised after a snapshot is applied with the version key (<c>"{name}/{version}"</c>) of every version whose entry
+    /// changed (stage, checksum or config) or that left the catalog; not for versions added. Handlers run on the applying
+    /// thread and must be quick.
+    /// </summary>
+    public event Action<IReadOnlyList<string>>? VersionsChanged;
+
     /// <summary>Applies a snapshot unless the replica holds it already; entries whose version did not change are kept.</summary>
     public void Apply(CatalogSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
+        List<string>? changed = null;
         lock (_applyGate)
         {
             var current = _state;
@@ -141,10 +149,23 @@ public sealed class ModelCatalog
                     : CatalogEntry.From(version, _repository));
             }
 
-            Volatile.Write(ref _state, new State(snapshot.Revision, entries, snapshot.ActiveExperiments));
+            var next = new State(snapshot.Revision, entries, snapshot.ActiveExperiments);
+            foreach (var before in current.Ordered)
+            {
+                if (!next.ByModel.TryGetValue(before.Name, out var versions) || !versions.TryGetValue(before.Version, out var after) || !ReferenceEquals(before, after))
+                {
+                    (changed ??= []).Add(before.VersionKey);
+                }
+            }
+
+            Volatile.Write(ref _state, next);
         }
 
         _synced.TrySetResult();
+        if (changed is not null)
+        {
+            VersionsChanged?.Invoke(changed);
+        }
     }
 
     private ICatalogGrain Catalog => _grains.GetGrain<ICatalogGrain>(0);

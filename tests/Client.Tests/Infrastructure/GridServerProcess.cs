@@ -71,6 +71,13 @@ internal sealed partial class GridServerProcess : IAsyncDisposable
     public static Task<GridServerProcess> StartApiNodeAsync(string root, IEnumerable<string> arguments) =>
         StartAsync(root, ownsRoot: false, gatewayPort: 0, ["--Api:Grid=Client", .. arguments]);
 
+    /// <summary>
+    /// Starts an API node that co-hosts a silo in <paramref name="root"/> (not deleted on dispose) with
+    /// <paramref name="arguments"/> (cluster mode: <c>Orleans:Redis</c>); returns once <c>/ready</c> answers 200.
+    /// </summary>
+    public static Task<GridServerProcess> StartSiloNodeAsync(string root, IEnumerable<string> arguments) =>
+        StartAsync(root, ownsRoot: false, gatewayPort: 0, arguments);
+
     private static async Task<GridServerProcess> StartAsync(string root, bool ownsRoot, int gatewayPort, IEnumerable<string> arguments)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "OrleansInference.Api.dll");
