@@ -91,7 +91,26 @@ internal sealed class PredictEndpoint(
             var deadline = time.GetUtcNow().AddMilliseconds(entry.Config.Batching?.DefaultTimeoutMs ?? options.Value.DefaultDeadlineMs);
             experiment?.CaptureFeatures(rows.AsSpan(0, rowCount * columns), rowCount, columns);
             var request = new PredictRequest(rows.AsMemory(0, rowCount * columns), rowCount, columns, RequestPriority.RealTime, deadline);
-            (result, fallbackVersion) = await breakers.PredictAsync(grid, entry.Name, entry.Version, entry.VersionKey, request, cancellationToken);
+            if (breakers.TryPass(entry.VersionKey, out var pass))
+            {
+                // The breaker is closed: straight to the grid, then the outcome is counted.
+                try
+                {
+                    result = await grid.PredictAsync(entry.VersionKey, request, cancellationToken);
+                }
+                catch (Exception ex)
+                {
+                    pass.Failed(ex, cancellationToken);
+                    throw;
+                }
+
+                pass.Completed(result.Status, cancellationToken);
+                fallbackVersion = null;
+            }
+            else
+            {
+                (result, fallbackVersion) = await breakers.PredictAsync(grid, entry.Name, entry.Version, entry.VersionKey, request, cancellationToken);
+            }
         }
         finally
         {

@@ -39,19 +39,19 @@ public sealed class GridCalls
     public ValueTask<VersionRoute> ResolveAsync(string model, string? requestedVersion, string? userId, CancellationToken cancellationToken) =>
         _local is not null && _local.TryGetRouter(model, out var router)
             ? router.ResolveAsync(requestedVersion, userId, cancellationToken)
-            : BoundedAsync(ct => _grains.GetGrain<IModelGrain>(model).ResolveAsync(requestedVersion, userId, ct), cancellationToken);
+            : ResolveRemoteAsync(model, requestedVersion, userId, cancellationToken);
 
     /// <summary>Predicts on version <paramref name="versionKey"/>; <paramref name="request"/> may hold pooled rows.</summary>
     public ValueTask<PredictResult> PredictAsync(string versionKey, PredictRequest request, CancellationToken cancellationToken) =>
         _local is not null && _local.TryGetVersion(versionKey, out var version)
             ? version.PredictAsync(request, cancellationToken)
-            : BoundedAsync(ct => _grains.GetGrain<IModelVersionGrain>(versionKey).PredictAsync(request with { Features = request.Features.ToArray() }, ct), cancellationToken);
+            : PredictRemoteAsync(versionKey, request, cancellationToken);
 
     /// <summary>Runs version <paramref name="versionKey"/> on raw tensors; <paramref name="request"/>'s tensors may hold pooled data.</summary>
     public ValueTask<InferenceResult> InferAsync(string versionKey, InferenceRequest request, CancellationToken cancellationToken) =>
         _local is not null && _local.TryGetVersion(versionKey, out var version)
             ? version.InferAsync(request, cancellationToken)
-            : BoundedAsync(ct => _grains.GetGrain<IModelVersionGrain>(versionKey).InferAsync(request with { Inputs = [.. request.Inputs.Select(static t => t.ToOwned())] }, ct), cancellationToken);
+            : InferRemoteAsync(versionKey, request, cancellationToken);
 
     /// <summary>
     /// Generates text on version <paramref name="versionKey"/>; the events arrive as the version produces them. Over a
@@ -69,6 +69,17 @@ public sealed class GridCalls
         _local is not null && _local.TryGetVersion(versionKey, out var version)
             ? version.EmbedAsync(request, cancellationToken)
             : BoundedAsync(ct => _grains.GetGrain<IModelVersionGrain>(versionKey).EmbedAsync(request, ct), cancellationToken);
+
+    // The grain calls live in methods of their own: a lambda capturing a parameter makes the compiler allocate its
+    // closure on entry to the method that declares the parameter, so the local shortcut would pay for it too.
+    private ValueTask<VersionRoute> ResolveRemoteAsync(string model, string? requestedVersion, string? userId, CancellationToken cancellationToken) =>
+        BoundedAsync(ct => _grains.GetGrain<IModelGrain>(model).ResolveAsync(requestedVersion, userId, ct), cancellationToken);
+
+    private ValueTask<PredictResult> PredictRemoteAsync(string versionKey, PredictRequest request, CancellationToken cancellationToken) =>
+        BoundedAsync(ct => _grains.GetGrain<IModelVersionGrain>(versionKey).PredictAsync(request with { Features = request.Features.ToArray() }, ct), cancellationToken);
+
+    private ValueTask<InferenceResult> InferRemoteAsync(string versionKey, InferenceRequest request, CancellationToken cancellationToken) =>
+        BoundedAsync(ct => _grains.GetGrain<IModelVersionGrain>(versionKey).InferAsync(request with { Inputs = [.. request.Inputs.Select(static t => t.ToOwned())] }, ct), cancellationToken);
 
     /// <summary>
     /// Failures of the cluster rather than the request: a silo that died or left mid-call, a gateway connection that
