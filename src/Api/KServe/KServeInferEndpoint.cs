@@ -161,7 +161,7 @@ internal static class KServeInferEndpoint
         }
         else
         {
-            (result, fallbackVersion) = await breakers.InferAsync(grid, model, version, versionKey, request, cancellationToken);
+            (result, fallbackVersion, _) = await breakers.InferAsync(grid, model, version, versionKey, request, cancellationToken);
         }
 
         if (!result.IsSuccess)

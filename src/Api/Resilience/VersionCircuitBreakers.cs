@@ -101,11 +101,18 @@ internal sealed partial class VersionCircuitBreakers
             return new(result!, null);
         }
 
-        var fallback = _options.Models.TryGetValue(model, out var settings) ? settings.FallbackVersion : null;
+        _options.Models.TryGetValue(model, out var settings);
+        if (settings is { FallbackToCachedAnswer: true } && await TCall.CachedAsync(grid, versionKey, request, cancellationToken) is { } cached)
+        {
+            return new(cached, null, CachedFallback: true);
+        }
+
+        var fallback = settings?.FallbackVersion;
         if (string.IsNullOrEmpty(fallback) || fallback == version)
         {
-            return new(TCall.Unavailable(model, version, wait,
-                $"Model '{model}/{version}' is failing: its circuit breaker is open and no fallback version is configured (Resilience:Models:{model}:FallbackVersion); retry after {Seconds(wait)} s."), null);
+            return new(TCall.Unavailable(model, version, wait, settings is { FallbackToCachedAnswer: true }
+                ? $"Model '{model}/{version}' is failing: its circuit breaker is open, its result cache holds no answer for this request and no fallback version is configured (Resilience:Models:{model}:FallbackVersion); retry after {Seconds(wait)} s."
+                : $"Model '{model}/{version}' is failing: its circuit breaker is open and no fallback version is configured (Resilience:Models:{model}:FallbackVersion); retry after {Seconds(wait)} s."), null);
         }
 
         if (!_catalog.TryGet(model, fallback, out var entry))
@@ -210,6 +217,9 @@ internal sealed partial class VersionCircuitBreakers
 
         static abstract InferenceStatus StatusOf(TResult result);
 
+        /// <summary>The version's cached answer to <paramref name="request"/>, or null (also where the call kind has no cache).</summary>
+        static abstract ValueTask<TResult?> CachedAsync(GridCalls grid, string versionKey, TRequest request, CancellationToken cancellationToken);
+
         static abstract TResult Unavailable(string model, string version, TimeSpan retryAfter, string error);
     }
 
@@ -219,6 +229,9 @@ internal sealed partial class VersionCircuitBreakers
             grid.PredictAsync(versionKey, request, cancellationToken);
 
         public static InferenceStatus StatusOf(PredictResult result) => result.Status;
+
+        public static ValueTask<PredictResult?> CachedAsync(GridCalls grid, string versionKey, PredictRequest request, CancellationToken cancellationToken) =>
+            grid.GetCachedPredictionAsync(versionKey, request, cancellationToken);
 
         public static PredictResult Unavailable(string model, string version, TimeSpan retryAfter, string error) =>
             new(InferenceStatus.Unavailable, model, version, Error: error, RetryAfter: retryAfter);
@@ -230,6 +243,9 @@ internal sealed partial class VersionCircuitBreakers
             grid.InferAsync(versionKey, request, cancellationToken);
 
         public static InferenceStatus StatusOf(InferenceResult result) => result.Status;
+
+        public static ValueTask<InferenceResult?> CachedAsync(GridCalls grid, string versionKey, InferenceRequest request, CancellationToken cancellationToken) =>
+            new((InferenceResult?)null);
 
         public static InferenceResult Unavailable(string model, string version, TimeSpan retryAfter, string error) =>
             new(InferenceStatus.Unavailable, model, version, Error: error, RetryAfter: retryAfter);

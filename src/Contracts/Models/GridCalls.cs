@@ -47,6 +47,12 @@ public sealed class GridCalls
             ? version.PredictAsync(request, cancellationToken)
             : PredictRemoteAsync(versionKey, request, cancellationToken);
 
+    /// <summary>The answer version <paramref name="versionKey"/>'s result cache holds for these rows, or null; runs no model.</summary>
+    public ValueTask<PredictResult?> GetCachedPredictionAsync(string versionKey, PredictRequest request, CancellationToken cancellationToken) =>
+        _local is not null && _local.TryGetVersion(versionKey, out var version)
+            ? version.GetCachedPredictionAsync(request, cancellationToken)
+            : GetCachedPredictionRemoteAsync(versionKey, request, cancellationToken);
+
     /// <summary>Runs version <paramref name="versionKey"/> on raw tensors; <paramref name="request"/>'s tensors may hold pooled data.</summary>
     public ValueTask<InferenceResult> InferAsync(string versionKey, InferenceRequest request, CancellationToken cancellationToken) =>
         _local is not null && _local.TryGetVersion(versionKey, out var version)
@@ -77,6 +83,9 @@ public sealed class GridCalls
 
     private ValueTask<PredictResult> PredictRemoteAsync(string versionKey, PredictRequest request, CancellationToken cancellationToken) =>
         BoundedAsync(ct => _grains.GetGrain<IModelVersionGrain>(versionKey).PredictAsync(request with { Features = request.Features.ToArray() }, ct), cancellationToken);
+
+    private ValueTask<PredictResult?> GetCachedPredictionRemoteAsync(string versionKey, PredictRequest request, CancellationToken cancellationToken) =>
+        BoundedAsync(ct => _grains.GetGrain<IModelVersionGrain>(versionKey).GetCachedPredictionAsync(request with { Features = request.Features.ToArray() }, ct), cancellationToken);
 
     private ValueTask<InferenceResult> InferRemoteAsync(string versionKey, InferenceRequest request, CancellationToken cancellationToken) =>
         BoundedAsync(ct => _grains.GetGrain<IModelVersionGrain>(versionKey).InferAsync(request with { Inputs = [.. request.Inputs.Select(static t => t.ToOwned())] }, ct), cancellationToken);
