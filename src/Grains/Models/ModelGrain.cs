@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -24,6 +25,9 @@ public sealed partial class ModelGrain : Grain, IModelGrain, ILocalModelRouter
     private readonly ILogger<ModelGrain> _logger;
     private string? _model;
     private RoutingTable _routing = new(null, null, ImmutableHashSet<string>.Empty);
+
+    // One immutable route per registered version, reused by every request routed to it.
+    private readonly ConcurrentDictionary<string, VersionRoute> _routes = new(StringComparer.Ordinal);
 
     public ModelGrain(ModelCatalog catalog, LocalServingDirectory directory, IModelRegistry registry, TimeProvider time, IOptions<ModelGrainOptions> options, ILogger<ModelGrain> logger)
     {
@@ -83,7 +87,7 @@ public sealed partial class ModelGrain : Grain, IModelGrain, ILocalModelRouter
 
         return ValueTask.FromResult(routing.Unloaded.Contains(version)
             ? new VersionRoute(null, $"Model '{Model}/{version}' is unloaded; load it to serve traffic.", UnloadedRetryAfter)
-            : new VersionRoute(version));
+            : RouteTo(version));
     }
 
     /// <inheritdoc />
@@ -246,8 +250,11 @@ public sealed partial class ModelGrain : Grain, IModelGrain, ILocalModelRouter
 
         return routing.Unloaded.Contains(version)
             ? new VersionRoute(null, $"Model '{Model}/{version}' is unloaded; load it to serve traffic.", UnloadedRetryAfter)
-            : new VersionRoute(version);
+            : RouteTo(entry.Version);
     }
+
+    /// <summary>The route to a registered version (found in the catalog or the routing table), created once.</summary>
+    private VersionRoute RouteTo(string version) => _routes.GetOrAdd(version, static v => new VersionRoute(v));
 
     private async Task DrainAfterGraceAsync(string[] versions)
     {
