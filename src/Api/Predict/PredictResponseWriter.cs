@@ -101,7 +101,7 @@ internal static class PredictResponseWriter
         }
         else
         {
-            log.Add(predictionId, new LoggedPrediction(null, null, row.Prediction, row.Label, result.ModelName, result.ModelVersion));
+            log.Add(predictionId, row.Prediction, row.Label, result.ModelName, result.ModelVersion);
         }
         writer.WriteEndObject();
     }

@@ -11,7 +11,7 @@ namespace OrleansInference.Grid.Experiments;
 /// <remarks>
 /// Every predicted row adds an entry, so the log is a ring of slots in arrival order plus one index from id to slot,
 /// under one lock held for a few dictionary operations: adding past capacity overwrites the oldest slot and reuses
-/// its index entry, with no allocation of the log's own once it is full (concurrent dictionaries and a queue, one
+/// its index entry, and the entry's fields live in the slot, with no allocation of the log's own once it is full (concurrent dictionaries and a queue, one
 /// node each per row and three lock acquisitions, cost a tenth of a single-row predict's CPU).
 /// </remarks>
 public sealed class PredictionLog
@@ -33,8 +33,16 @@ public sealed class PredictionLog
     public int Count => Volatile.Read(ref _count);
 
     /// <summary>Adds one prediction, evicting the oldest beyond capacity; an id already held is left as it is.</summary>
-    public void Add(Guid predictionId, LoggedPrediction prediction)
+    public void Add(Guid predictionId, LoggedPrediction prediction) =>
+        Add(new Slot(predictionId, prediction.Experiment, prediction.Variant, prediction.Prediction, prediction.Label, prediction.Model, prediction.Version));
+
+    /// <summary>Adds one prediction no experiment routed (the predict endpoint's own rows), with no record of its own.</summary>
+    public void Add(Guid predictionId, double prediction, string? label, string model, string version) =>
+        Add(new Slot(predictionId, null, null, prediction, label, model, version));
+
+    private void Add(in Slot entry)
     {
+        var predictionId = entry.Id;
         if (_slots.Length == 0)
         {
             return;
@@ -48,7 +56,7 @@ public sealed class PredictionLog
             }
 
             ref var slot = ref _slots[_next];
-            if (slot.Prediction is not null)
+            if (slot.Used)
             {
                 _index.Remove(slot.Id);
             }
@@ -57,7 +65,7 @@ public sealed class PredictionLog
                 _count++;
             }
 
-            slot = new Slot(predictionId, prediction, Answered: false);
+            slot = entry;
             _next = _next + 1 == _slots.Length ? 0 : _next + 1;
         }
     }
@@ -96,7 +104,8 @@ public sealed class PredictionLog
         {
             if (_index.TryGetValue(predictionId, out var index))
             {
-                prediction = _slots[index].Prediction!;
+                ref readonly var slot = ref _slots[index];
+                prediction = new LoggedPrediction(slot.Experiment, slot.Variant, slot.Prediction, slot.Label, slot.Model, slot.Version);
                 return true;
             }
         }
@@ -105,5 +114,11 @@ public sealed class PredictionLog
         return false;
     }
 
-    private record struct Slot(Guid Id, LoggedPrediction? Prediction, bool Answered);
+    /// <summary>One logged prediction; a slot never written has <see cref="Used"/> false.</summary>
+    private record struct Slot(Guid Id, string? Experiment, string? Variant, double Prediction, string? Label, string? Model, string? Version)
+    {
+        public bool Used { get; } = true;
+
+        public bool Answered { get; set; }
+    }
 }
