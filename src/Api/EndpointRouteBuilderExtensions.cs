@@ -22,11 +22,19 @@ namespace OrleansInference.Api;
 /// <summary>Maps every public endpoint.</summary>
 public static class EndpointRouteBuilderExtensions
 {
+    /// <summary>The application property by which <c>UseAuthentication</c> marks the pipeline as having the middleware.</summary>
+    private const string AuthenticationMiddlewareSetKey = "__AuthenticationMiddlewareSet";
+
     /// <summary>Adds the exception handler and maps the project's REST API, KServe v2, Triton extensions and health.</summary>
     /// <param name="app">The application.</param>
     /// <param name="dashboard">Maps the Orleans dashboard at <c>/dashboard</c> (its services must be registered).</param>
     public static WebApplication MapInferenceApi(this WebApplication app, bool dashboard)
     {
+        // The JWT bearer scheme is invoked only by AccessControl, for a bearer credential that is no API key. Without
+        // this mark the host would put ASP.NET Core's authentication middleware in front of every request, and with one
+        // scheme registered that scheme is the default, so every request (API keys, no credential at all) would run the
+        // JWT handler in a request service scope: ~1.5 KB and two async state machines per predict.
+        ((IApplicationBuilder)app).Properties[AuthenticationMiddlewareSetKey] = true;
         app.UseExceptionHandler();
         app.UseRequestDecompression();
         app.UseMiddleware<EmptyErrorBodyMiddleware>();

@@ -141,7 +141,29 @@ internal static class KServeInferEndpoint
 
         var request = v2.Request with { Priority = priority, Deadline = deadline };
         var breakers = services.GetRequiredService<VersionCircuitBreakers>();
-        var (result, fallbackVersion) = await breakers.InferAsync(grid, model, version, ModelKeys.VersionKey(model, version), request, cancellationToken);
+        var versionKey = ModelKeys.VersionKey(model, version);
+        InferenceResult result;
+        string? fallbackVersion = null;
+        if (breakers.TryPass(versionKey, out var pass))
+        {
+            // The breaker is closed: straight to the grid, then the outcome is counted.
+            try
+            {
+                result = await grid.InferAsync(versionKey, request, cancellationToken);
+            }
+            catch (Exception ex)
+            {
+                pass.Failed(ex, cancellationToken);
+                throw;
+            }
+
+            pass.Completed(result.Status, cancellationToken);
+        }
+        else
+        {
+            (result, fallbackVersion, _) = await breakers.InferAsync(grid, model, version, versionKey, request, cancellationToken);
+        }
+
         if (!result.IsSuccess)
         {
             Dispose(result);

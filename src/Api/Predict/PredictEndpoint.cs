@@ -30,6 +30,9 @@ internal sealed class PredictEndpoint(
     /// <summary>The header naming the version that answered in place of a version whose circuit breaker is open.</summary>
     public const string FallbackVersionHeader = "X-Fallback-Version";
 
+    /// <summary>The header saying what answered in place of a version whose circuit breaker is open: <c>cache</c>, its cached answer.</summary>
+    public const string FallbackHeader = "X-Fallback";
+
     private readonly PredictionIdGenerator _ids = new(time);
     private readonly ObjectPool<JsonResponseBuffer> _responses = JsonResponseBuffer.CreatePool();
 
@@ -56,6 +59,7 @@ internal sealed class PredictEndpoint(
         bool singleRow;
         PredictResult result;
         string? fallbackVersion;
+        var cachedFallback = false;
         try
         {
             if (string.IsNullOrEmpty(envelope.Model))
@@ -91,7 +95,26 @@ internal sealed class PredictEndpoint(
             var deadline = time.GetUtcNow().AddMilliseconds(entry.Config.Batching?.DefaultTimeoutMs ?? options.Value.DefaultDeadlineMs);
             experiment?.CaptureFeatures(rows.AsSpan(0, rowCount * columns), rowCount, columns);
             var request = new PredictRequest(rows.AsMemory(0, rowCount * columns), rowCount, columns, RequestPriority.RealTime, deadline);
-            (result, fallbackVersion) = await breakers.PredictAsync(grid, entry.Name, entry.Version, entry.VersionKey, request, cancellationToken);
+            if (breakers.TryPass(entry.VersionKey, out var pass))
+            {
+                // The breaker is closed: straight to the grid, then the outcome is counted.
+                try
+                {
+                    result = await grid.PredictAsync(entry.VersionKey, request, cancellationToken);
+                }
+                catch (Exception ex)
+                {
+                    pass.Failed(ex, cancellationToken);
+                    throw;
+                }
+
+                pass.Completed(result.Status, cancellationToken);
+                fallbackVersion = null;
+            }
+            else
+            {
+                (result, fallbackVersion, cachedFallback) = await breakers.PredictAsync(grid, entry.Name, entry.Version, entry.VersionKey, request, cancellationToken);
+            }
         }
         finally
         {
@@ -127,13 +150,17 @@ internal sealed class PredictEndpoint(
         {
             context.Response.Headers[FallbackVersionHeader] = fallbackVersion;
         }
+        else if (cachedFallback)
+        {
+            context.Response.Headers[FallbackHeader] = "cache";
+        }
 
         // Written whole first, so the response carries Content-Length and goes out in one write, not in chunks; the
         // bytes are copied into the response before anything is awaited, so the buffer goes back to its pool at once.
         var response = _responses.Get();
         try
         {
-            PredictResponseWriter.Write(response.Writer, _ids, log, result, singleRow, latencyMs, experiment, fallback: fallbackVersion is not null);
+            PredictResponseWriter.Write(response.Writer, _ids, log, result, singleRow, latencyMs, experiment, fallback: fallbackVersion is not null || cachedFallback);
             response.Writer.Flush();
             context.Response.ContentLength = response.Buffer.WrittenCount;
             context.Response.BodyWriter.Write(response.Buffer.WrittenMemory.Span);

@@ -9,7 +9,8 @@ namespace OrleansInference.Api.Predict;
 /// <c>{"model", "model_version", "predictions": [...]}</c>. Each row carries
 /// <c>prediction_id, prediction, label, confidence, latency_ms, model_version</c>,
 /// plus <c>experiment, variant</c> when an experiment routed the request, and <c>fallback: true</c> when the model's
-/// fallback version answered because the requested version's circuit breaker was open. Every row is logged in the
+/// fallback version answered because the requested version's circuit breaker was open (with <c>cached: true</c> as well
+/// when the version's cached answer served instead). Every row is logged in the
 /// <see cref="PredictionLog"/> for feedback.
 /// </summary>
 internal static class PredictResponseWriter
@@ -100,7 +101,7 @@ internal static class PredictResponseWriter
         }
         else
         {
-            log.Add(predictionId, new LoggedPrediction(null, null, row.Prediction, row.Label, result.ModelName, result.ModelVersion));
+            log.Add(predictionId, row.Prediction, row.Label, result.ModelName, result.ModelVersion);
         }
         writer.WriteEndObject();
     }

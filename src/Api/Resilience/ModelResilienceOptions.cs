@@ -9,4 +9,13 @@ public sealed class ModelResilienceOptions
     /// open breaker answers 503 with <c>Retry-After</c>.
     /// </summary>
     public string? FallbackVersion { get; set; }
+
+    /// <summary>
+    /// Whether a REST predict request on a version whose breaker is open gets the answer that version's result cache
+    /// holds for exactly its rows (the version needs <c>cache</c> in its config), marked with header
+    /// <c>X-Fallback: cache</c> and <c>fallback: true, cached: true</c> in the body. Tried before
+    /// <see cref="FallbackVersion"/>; a request without a cached answer goes to the fallback version, else 503 with
+    /// <c>Retry-After</c>. v2 and gRPC inference have no result cache and skip this step. Default false.
+    /// </summary>
+    public bool FallbackToCachedAnswer { get; set; }
 }

@@ -3,7 +3,10 @@ using Microsoft.Extensions.Options;
 namespace OrleansInference.Api.Resilience;
 
 /// <summary>Stops start-up on breaker settings Polly would refuse or that could never trip, naming the key.</summary>
-internal sealed class ResilienceOptionsValidator : IValidateOptions<ResilienceOptions>
+/// <param name="configuration">
+/// The raw configuration: a flag that is neither true nor false binds as false for a model's settings, so it is read here.
+/// </param>
+internal sealed class ResilienceOptionsValidator(IConfiguration configuration) : IValidateOptions<ResilienceOptions>
 {
     public ValidateOptionsResult Validate(string? name, ResilienceOptions options)
     {
@@ -31,6 +34,15 @@ internal sealed class ResilienceOptionsValidator : IValidateOptions<ResilienceOp
             if (settings.FallbackVersion is { } version && (version.Length == 0 || version.Contains('/', StringComparison.Ordinal) || version.Trim() != version))
             {
                 failures.Add($"Resilience:Models:{model}:FallbackVersion is '{version}'; expected a version name of model '{model}' (or nothing for no fallback).");
+            }
+        }
+
+        foreach (var model in configuration.GetSection($"{ResilienceOptions.SectionName}:{nameof(ResilienceOptions.Models)}").GetChildren())
+        {
+            var key = nameof(ModelResilienceOptions.FallbackToCachedAnswer);
+            if (model[key] is { } flag && !bool.TryParse(flag, out _))
+            {
+                failures.Add($"Resilience:Models:{model.Key}:{key} is '{flag}'; expected true or false.");
             }
         }
 

@@ -15,11 +15,14 @@ namespace OrleansInference.Api.Resilience;
 /// <see cref="ResilienceOptions.BreakDuration"/>; meanwhile its model's configured fallback version answers, marked as
 /// such, or the call is a 503 with Retry-After. After the break one trial call decides whether the breaker closes.
 /// Each version's pipeline is built once and cached; a call rents its <see cref="ResilienceContext"/> from Polly's pool.
+/// While a version's breaker is closed (nearly always), callers take <see cref="TryPass"/>: the call goes straight to the
+/// grid and its outcome is then recorded through the pipeline synchronously, so the success path pays for no async
+/// state machine of Polly's or of this class; an open or half-open breaker goes through the whole pipeline as before.
 /// </summary>
 internal sealed partial class VersionCircuitBreakers
 {
-    private readonly ConcurrentDictionary<string, ResiliencePipeline<GridAnswer>> _pipelines = new(StringComparer.Ordinal);
-    private readonly Func<string, ResiliencePipeline<GridAnswer>> _create;
+    private readonly ConcurrentDictionary<string, VersionBreaker> _breakers = new(StringComparer.Ordinal);
+    private readonly Func<string, VersionBreaker> _create;
     private readonly ResilienceOptions _options;
     private readonly ModelCatalog _catalog;
     private readonly TimeProvider _time;
@@ -32,6 +35,24 @@ internal sealed partial class VersionCircuitBreakers
         _time = time;
         _logger = logger;
         _create = Create;
+    }
+
+    /// <summary>
+    /// True when a call on <paramref name="versionKey"/> may go straight to the grid: breakers are disabled, or the
+    /// version's breaker is closed. The caller then reports the call's outcome on <paramref name="pass"/>. False: call
+    /// <see cref="PredictAsync"/> or <see cref="InferAsync"/>, which let the breaker refuse it or serve the fallback.
+    /// </summary>
+    public bool TryPass(string versionKey, out BreakerPass pass)
+    {
+        if (!_options.CircuitBreakerEnabled)
+        {
+            pass = default;
+            return true;
+        }
+
+        var breaker = _breakers.GetOrAdd(versionKey, _create);
+        pass = new BreakerPass(breaker);
+        return breaker.State.CircuitState == CircuitState.Closed;
     }
 
     /// <summary>Predicts on <paramref name="versionKey"/> through its breaker, or on the model's fallback while it is open.</summary>
@@ -80,11 +101,18 @@ internal sealed partial class VersionCircuitBreakers
             return new(result!, null);
         }
 
-        var fallback = _options.Models.TryGetValue(model, out var settings) ? settings.FallbackVersion : null;
+        _options.Models.TryGetValue(model, out var settings);
+        if (settings is { FallbackToCachedAnswer: true } && await TCall.CachedAsync(grid, versionKey, request, cancellationToken) is { } cached)
+        {
+            return new(cached, null, CachedFallback: true);
+        }
+
+        var fallback = settings?.FallbackVersion;
         if (string.IsNullOrEmpty(fallback) || fallback == version)
         {
-            return new(TCall.Unavailable(model, version, wait,
-                $"Model '{model}/{version}' is failing: its circuit breaker is open and no fallback version is configured (Resilience:Models:{model}:FallbackVersion); retry after {Seconds(wait)} s."), null);
+            return new(TCall.Unavailable(model, version, wait, settings is { FallbackToCachedAnswer: true }
+                ? $"Model '{model}/{version}' is failing: its circuit breaker is open, its result cache holds no answer for this request and no fallback version is configured (Resilience:Models:{model}:FallbackVersion); retry after {Seconds(wait)} s."
+                : $"Model '{model}/{version}' is failing: its circuit breaker is open and no fallback version is configured (Resilience:Models:{model}:FallbackVersion); retry after {Seconds(wait)} s."), null);
         }
 
         if (!_catalog.TryGet(model, fallback, out var entry))
@@ -111,7 +139,7 @@ internal sealed partial class VersionCircuitBreakers
         where TCall : IGridCall<TRequest, TResult>
         where TResult : class
     {
-        var pipeline = _pipelines.GetOrAdd(versionKey, _create);
+        var pipeline = _breakers.GetOrAdd(versionKey, _create).Pipeline;
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         try
         {
@@ -122,7 +150,7 @@ internal sealed partial class VersionCircuitBreakers
             }
 
             outcome.ThrowIfException();
-            return ((TResult)outcome.Result.Result, null);
+            return ((TResult)outcome.Result.Result!, null);
         }
         finally
         {
@@ -130,9 +158,16 @@ internal sealed partial class VersionCircuitBreakers
         }
     }
 
-    private ResiliencePipeline<GridAnswer> Create(string versionKey) => new ResiliencePipelineBuilder<GridAnswer> { TimeProvider = _time }
+    private VersionBreaker Create(string versionKey)
+    {
+        var state = new CircuitBreakerStateProvider();
+        return new(CreatePipeline(versionKey, state), state);
+    }
+
+    private ResiliencePipeline<GridAnswer> CreatePipeline(string versionKey, CircuitBreakerStateProvider state) => new ResiliencePipelineBuilder<GridAnswer> { TimeProvider = _time }
         .AddCircuitBreaker(new CircuitBreakerStrategyOptions<GridAnswer>
         {
+            StateProvider = state,
             FailureRatio = _options.FailureRatio,
             MinimumThroughput = _options.MinimumThroughput,
             SamplingDuration = _options.SamplingDuration,
@@ -167,8 +202,8 @@ internal sealed partial class VersionCircuitBreakers
         _ => DescribeStatus(outcome.Result.Status),
     };
 
-    /// <summary>What Polly sees of a grid call: the status that decides failure, and the result itself (a class: no boxing).</summary>
-    private readonly record struct GridAnswer(InferenceStatus Status, object Result);
+    /// <summary>What Polly sees of a grid call: the status that decides failure, and the result itself (a class: no boxing; null when only recorded).</summary>
+    internal readonly record struct GridAnswer(InferenceStatus Status, object? Result);
 
     private static string? DescribeStatus(InferenceStatus status) =>
         status is InferenceStatus.ModelFailure or InferenceStatus.Unavailable or InferenceStatus.DeadlineExceeded ? status.ToString() : null;
@@ -182,6 +217,9 @@ internal sealed partial class VersionCircuitBreakers
 
         static abstract InferenceStatus StatusOf(TResult result);
 
+        /// <summary>The version's cached answer to <paramref name="request"/>, or null (also where the call kind has no cache).</summary>
+        static abstract ValueTask<TResult?> CachedAsync(GridCalls grid, string versionKey, TRequest request, CancellationToken cancellationToken);
+
         static abstract TResult Unavailable(string model, string version, TimeSpan retryAfter, string error);
     }
 
@@ -191,6 +229,9 @@ internal sealed partial class VersionCircuitBreakers
             grid.PredictAsync(versionKey, request, cancellationToken);
 
         public static InferenceStatus StatusOf(PredictResult result) => result.Status;
+
+        public static ValueTask<PredictResult?> CachedAsync(GridCalls grid, string versionKey, PredictRequest request, CancellationToken cancellationToken) =>
+            grid.GetCachedPredictionAsync(versionKey, request, cancellationToken);
 
         public static PredictResult Unavailable(string model, string version, TimeSpan retryAfter, string error) =>
             new(InferenceStatus.Unavailable, model, version, Error: error, RetryAfter: retryAfter);
@@ -202,6 +243,9 @@ internal sealed partial class VersionCircuitBreakers
             grid.InferAsync(versionKey, request, cancellationToken);
 
         public static InferenceStatus StatusOf(InferenceResult result) => result.Status;
+
+        public static ValueTask<InferenceResult?> CachedAsync(GridCalls grid, string versionKey, InferenceRequest request, CancellationToken cancellationToken) =>
+            new((InferenceResult?)null);
 
         public static InferenceResult Unavailable(string model, string version, TimeSpan retryAfter, string error) =>
             new(InferenceStatus.Unavailable, model, version, Error: error, RetryAfter: retryAfter);

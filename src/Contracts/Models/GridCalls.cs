@@ -45,25 +45,25 @@ public sealed class GridCalls
     public ValueTask<VersionRoute> ResolveAsync(string model, string? requestedVersion, string? userId, CancellationToken cancellationToken) =>
         _local is not null && _local.TryGetRouter(model, out var router)
             ? router.ResolveAsync(requestedVersion, userId, cancellationToken)
-            : _replicas is null
-                ? BoundedAsync(ct => _grains.GetGrain<IModelGrain>(model).ResolveAsync(requestedVersion, userId, ct), cancellationToken)
-                : ResolveNotingReplicasAsync(model, requestedVersion, userId, cancellationToken);
+            : ResolveRemoteAsync(model, requestedVersion, userId, cancellationToken);
 
     /// <summary>Predicts on version <paramref name="versionKey"/>; <paramref name="request"/> may hold pooled rows.</summary>
     public ValueTask<PredictResult> PredictAsync(string versionKey, PredictRequest request, CancellationToken cancellationToken) =>
         _local is not null && _local.TryGetVersion(versionKey, out var version)
             ? version.PredictAsync(request, cancellationToken)
-            : _replicas?.Pick(versionKey) is { } replica
-                ? ReplicaCallAsync(ct => _grains.GetGrain<IModelReplicaGrain>(replica).PredictAsync(request with { Features = request.Features.ToArray() }, ct), cancellationToken)
-                : BoundedAsync(ct => _grains.GetGrain<IModelVersionGrain>(versionKey).PredictAsync(request with { Features = request.Features.ToArray() }, ct), cancellationToken);
+            : PredictRemoteAsync(versionKey, request, cancellationToken);
+
+    /// <summary>The answer version <paramref name="versionKey"/>'s result cache holds for these rows, or null; runs no model.</summary>
+    public ValueTask<PredictResult?> GetCachedPredictionAsync(string versionKey, PredictRequest request, CancellationToken cancellationToken) =>
+        _local is not null && _local.TryGetVersion(versionKey, out var version)
+            ? version.GetCachedPredictionAsync(request, cancellationToken)
+            : GetCachedPredictionRemoteAsync(versionKey, request, cancellationToken);
 
     /// <summary>Runs version <paramref name="versionKey"/> on raw tensors; <paramref name="request"/>'s tensors may hold pooled data.</summary>
     public ValueTask<InferenceResult> InferAsync(string versionKey, InferenceRequest request, CancellationToken cancellationToken) =>
         _local is not null && _local.TryGetVersion(versionKey, out var version)
             ? version.InferAsync(request, cancellationToken)
-            : _replicas?.Pick(versionKey) is { } replica
-                ? ReplicaCallAsync(ct => _grains.GetGrain<IModelReplicaGrain>(replica).InferAsync(request with { Inputs = [.. request.Inputs.Select(static t => t.ToOwned())] }, ct), cancellationToken)
-                : BoundedAsync(ct => _grains.GetGrain<IModelVersionGrain>(versionKey).InferAsync(request with { Inputs = [.. request.Inputs.Select(static t => t.ToOwned())] }, ct), cancellationToken);
+            : InferRemoteAsync(versionKey, request, cancellationToken);
 
     /// <summary>
     /// Generates text on version <paramref name="versionKey"/>; the events arrive as the version produces them. Over a
@@ -75,9 +75,7 @@ public sealed class GridCalls
     public IAsyncEnumerable<GenerationEvent> GenerateAsync(string versionKey, GenerateRequest request, CancellationToken cancellationToken) =>
         _local is not null && _local.TryGetVersion(versionKey, out var version)
             ? version.GenerateAsync(request, cancellationToken)
-            : _replicas?.Pick(versionKey) is { } replica
-                ? RemoteGenerationStream.ReadAsync(ct => _grains.GetGrain<IModelReplicaGrain>(replica).GenerateAsync(request, ct), versionKey, _callTimeout, _replicas.RefreshSoon, cancellationToken)
-                : RemoteGenerationStream.ReadAsync(ct => _grains.GetGrain<IModelVersionGrain>(versionKey).GenerateAsync(request, ct), versionKey, _callTimeout, null, cancellationToken);
+            : GenerateRemoteAsync(versionKey, request, cancellationToken);
 
     /// <summary>Embeds texts on version <paramref name="versionKey"/>.</summary>
     public ValueTask<EmbedResult> EmbedAsync(string versionKey, EmbedRequest request, CancellationToken cancellationToken) =>
@@ -86,6 +84,31 @@ public sealed class GridCalls
             : _replicas?.Pick(versionKey) is { } replica
                 ? ReplicaCallAsync(ct => _grains.GetGrain<IModelReplicaGrain>(replica).EmbedAsync(request, ct), cancellationToken)
                 : BoundedAsync(ct => _grains.GetGrain<IModelVersionGrain>(versionKey).EmbedAsync(request, ct), cancellationToken);
+
+    // The grain calls live in methods of their own: a lambda capturing a parameter makes the compiler allocate its
+    // closure on entry to the method that declares the parameter, so the local shortcut would pay for it too.
+    private ValueTask<VersionRoute> ResolveRemoteAsync(string model, string? requestedVersion, string? userId, CancellationToken cancellationToken) =>
+        _replicas is null
+            ? BoundedAsync(ct => _grains.GetGrain<IModelGrain>(model).ResolveAsync(requestedVersion, userId, ct), cancellationToken)
+            : ResolveNotingReplicasAsync(model, requestedVersion, userId, cancellationToken);
+
+    private ValueTask<PredictResult> PredictRemoteAsync(string versionKey, PredictRequest request, CancellationToken cancellationToken) =>
+        _replicas?.Pick(versionKey) is { } replica
+            ? ReplicaCallAsync(ct => _grains.GetGrain<IModelReplicaGrain>(replica).PredictAsync(request with { Features = request.Features.ToArray() }, ct), cancellationToken)
+            : BoundedAsync(ct => _grains.GetGrain<IModelVersionGrain>(versionKey).PredictAsync(request with { Features = request.Features.ToArray() }, ct), cancellationToken);
+
+    private IAsyncEnumerable<GenerationEvent> GenerateRemoteAsync(string versionKey, GenerateRequest request, CancellationToken cancellationToken) =>
+        _replicas?.Pick(versionKey) is { } replica
+            ? RemoteGenerationStream.ReadAsync(ct => _grains.GetGrain<IModelReplicaGrain>(replica).GenerateAsync(request, ct), versionKey, _callTimeout, _replicas.RefreshSoon, cancellationToken)
+            : RemoteGenerationStream.ReadAsync(ct => _grains.GetGrain<IModelVersionGrain>(versionKey).GenerateAsync(request, ct), versionKey, _callTimeout, null, cancellationToken);
+
+    private ValueTask<PredictResult?> GetCachedPredictionRemoteAsync(string versionKey, PredictRequest request, CancellationToken cancellationToken) =>
+        BoundedAsync(ct => _grains.GetGrain<IModelVersionGrain>(versionKey).GetCachedPredictionAsync(request with { Features = request.Features.ToArray() }, ct), cancellationToken);
+
+    private ValueTask<InferenceResult> InferRemoteAsync(string versionKey, InferenceRequest request, CancellationToken cancellationToken) =>
+        _replicas?.Pick(versionKey) is { } replica
+            ? ReplicaCallAsync(ct => _grains.GetGrain<IModelReplicaGrain>(replica).InferAsync(request with { Inputs = [.. request.Inputs.Select(static t => t.ToOwned())] }, ct), cancellationToken)
+            : BoundedAsync(ct => _grains.GetGrain<IModelVersionGrain>(versionKey).InferAsync(request with { Inputs = [.. request.Inputs.Select(static t => t.ToOwned())] }, ct), cancellationToken);
 
     /// <summary>
     /// Failures of the cluster rather than the request: a silo that died or left mid-call, a gateway connection that

@@ -16,6 +16,9 @@ public interface ILocalModelVersion
     /// <summary>Same as <see cref="IModelVersionGrain.PredictAsync"/>.</summary>
     ValueTask<PredictResult> PredictAsync(PredictRequest request, CancellationToken cancellationToken);
 
+    /// <summary>Same as <see cref="IModelVersionGrain.GetCachedPredictionAsync"/>.</summary>
+    ValueTask<PredictResult?> GetCachedPredictionAsync(PredictRequest request, CancellationToken cancellationToken);
+
     /// <summary>Same as <see cref="IModelVersionGrain.GenerateAsync"/>.</summary>
     IAsyncEnumerable<GenerationEvent> GenerateAsync(GenerateRequest request, CancellationToken cancellationToken);
 

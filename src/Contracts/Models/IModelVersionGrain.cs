@@ -23,6 +23,15 @@ public interface IModelVersionGrain : IGrainWithStringKey
     ValueTask<PredictResult> PredictAsync(PredictRequest request, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The answer the version's result cache holds for exactly these rows (marked <see cref="PredictResult.Cached"/>),
+    /// or null when it holds none, the version caches nothing or is not loaded. Runs no model and loads nothing: the
+    /// answer of a version whose circuit breaker is open.
+    /// </summary>
+    [AlwaysInterleave]
+    [Alias("GetCachedPredictionAsync")]
+    ValueTask<PredictResult?> GetCachedPredictionAsync(PredictRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Generates text on a generative version: the stream's events are its tokens, then one Done event; or one Error
     /// event (queue full, invalid request, unavailable). The sequence joins the version's running batch at its next
     /// step and leaves it when it finishes or the caller stops reading (cancellation frees its slot at once).

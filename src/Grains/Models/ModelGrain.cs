@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -27,6 +28,9 @@ public sealed partial class ModelGrain : Grain, IModelGrain, ILocalModelRouter
     private readonly SiloAddress _silo;
     private string? _model;
     private RoutingTable _routing = new(null, null, ImmutableHashSet<string>.Empty);
+
+    // One immutable route per registered version and replica count, reused by every request routed to it.
+    private readonly ConcurrentDictionary<(string Version, int? Replicas), VersionRoute> _routes = new();
 
     public ModelGrain(ModelCatalog catalog, LocalServingDirectory directory, IModelRegistry registry, TimeProvider time, IOptions<ModelGrainOptions> options,
         IClusterMembershipService membership, ILocalSiloDetails silo, ILogger<ModelGrain> logger)
@@ -89,7 +93,7 @@ public sealed partial class ModelGrain : Grain, IModelGrain, ILocalModelRouter
 
         return ValueTask.FromResult(routing.Unloaded.Contains(version)
             ? new VersionRoute(null, $"Model '{Model}/{version}' is unloaded; load it to serve traffic.", UnloadedRetryAfter)
-            : new VersionRoute(version, Replicas: deployment?.Replicas));
+            : RouteTo(version, deployment?.Replicas));
     }
 
     /// <inheritdoc />
@@ -254,8 +258,12 @@ public sealed partial class ModelGrain : Grain, IModelGrain, ILocalModelRouter
 
         return routing.Unloaded.Contains(version)
             ? new VersionRoute(null, $"Model '{Model}/{version}' is unloaded; load it to serve traffic.", UnloadedRetryAfter)
-            : new VersionRoute(version);
+            : RouteTo(entry.Version, replicas: null);
     }
+
+    /// <summary>The route to a registered version (found in the catalog or the routing table), created once per replica count.</summary>
+    private VersionRoute RouteTo(string version, int? replicas) =>
+        _routes.GetOrAdd((version, replicas), static key => new VersionRoute(key.Version, Replicas: key.Replicas));
 
     private async Task DrainAfterGraceAsync(string[] versions)
     {

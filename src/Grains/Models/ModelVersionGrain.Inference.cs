@@ -109,6 +109,24 @@ public sealed partial class ModelVersionGrain
         return PredictUntracedAsync(request, cancellationToken);
     }
 
+    /// <inheritdoc />
+    public ValueTask<PredictResult?> GetCachedPredictionAsync(PredictRequest request, CancellationToken cancellationToken)
+    {
+        // The cache is keyed by the raw rows, as PredictOnAsync fills it; a version that is not loaded holds none.
+        if (Volatile.Read(ref _runtime) is not { Cache: { } cache } runtime
+            || request.Columns != runtime.Entry.Vectorizer.Columns
+            || request.RowCount < 1
+            || request.Features.Length != request.RowCount * request.Columns)
+        {
+            return new((PredictResult?)null);
+        }
+
+        var (model, version) = SplitKey();
+        var hit = cache.TryGet(request.Features.Span, out var rows);
+        _metrics.RecordCacheLookup(model, version, hit);
+        return new(hit ? new PredictResult(InferenceStatus.Ok, model, version, rows, Cached: true) : null);
+    }
+
     private ValueTask<PredictResult> PredictUntracedAsync(PredictRequest request, CancellationToken cancellationToken) =>
         Volatile.Read(ref _runtime) is { } runtime && _state == ModelVersionState.Ready
             ? PredictOnAsync(runtime, request, observe: true, cancellationToken)

@@ -12,12 +12,14 @@ namespace OrleansInference.Api.Tests.Resilience;
 /// The circuit breaker per model version: a version that fails at run time (the faulty version 9 of
 /// <see cref="ExperimentTestModels"/>) opens its breaker after a few failures; the model's fallback version then
 /// answers on REST predict and v2, marked as such; after the break a trial call that succeeds closes it. Without a
-/// fallback an open breaker is a 503 with Retry-After; client errors never open it.
+/// fallback an open breaker is a 503 with Retry-After; client errors never open it. With cached answers as the fallback,
+/// an open breaker answers a request the version's result cache holds, marked as such, and refuses the others.
 /// </summary>
 public sealed class CircuitBreakerTests : IAsyncLifetime
 {
     private const string WithFallback = "bc-breaker";
     private const string WithoutFallback = "bc-nofallback";
+    private const string WithCachedAnswers = "bc-cached";
     private static readonly string ZerosV2 = V2Body(0f);
     private static readonly string OnesV2 = V2Body(1f);
 
@@ -26,7 +28,7 @@ public sealed class CircuitBreakerTests : IAsyncLifetime
     public async Task InitializeAsync() => _server = await ApiServer.StartAsync(
         prepare: root =>
         {
-            foreach (var name in new[] { WithFallback, WithoutFallback })
+            foreach (var name in new[] { WithFallback, WithoutFallback, WithCachedAnswers })
             {
                 var target = Path.Combine(root, name, "1");
                 RepositoryPaths.CopyDirectory(Path.Combine(root, "breast-cancer", "1"), target);
@@ -35,6 +37,13 @@ public sealed class CircuitBreakerTests : IAsyncLifetime
                 config["stage"] = "production";
                 File.WriteAllText(Path.Combine(target, "config.json"), config.ToJsonString());
                 ExperimentTestModels.WriteFaulty(root, name);
+                if (name == WithCachedAnswers)
+                {
+                    var faulty = Path.Combine(root, name, "9", "config.json");
+                    var faultyConfig = JsonNode.Parse(File.ReadAllText(faulty))!.AsObject();
+                    faultyConfig["cache"] = new JsonObject { ["ttl_seconds"] = 600, ["max_entries"] = 100 };
+                    File.WriteAllText(faulty, faultyConfig.ToJsonString());
+                }
             }
         },
         settings: new Dictionary<string, string>
@@ -44,6 +53,7 @@ public sealed class CircuitBreakerTests : IAsyncLifetime
             ["Resilience:SamplingDuration"] = "00:01:00",
             ["Resilience:BreakDuration"] = "00:00:02",
             [$"Resilience:Models:{WithFallback}:FallbackVersion"] = "1",
+            [$"Resilience:Models:{WithCachedAnswers}:FallbackToCachedAnswer"] = "true",
         });
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
@@ -156,6 +166,56 @@ public sealed class CircuitBreakerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OpenBreakerWithCachedAnswers_ServesTheCachedAnswerMarked_RefusesOthers()
+    {
+        // Phase 1: the training means standardize to all-zero rows, which the faulty version runs: its answer is cached.
+        var meansBody = $$"""{"model": "{{WithCachedAnswers}}", "version": "9", "features": [{{MeansRow()}}]}""";
+        using (var first = await PostAsync("api/v1/predict", meansBody))
+        {
+            var row = JsonNode.Parse(await first.Content.ReadAsStringAsync())!;
+            Assert.True(first.StatusCode == HttpStatusCode.OK, $"the all-zero row on the faulty version: {row.ToJsonString()}");
+            Assert.Equal("9", (string?)row["model_version"]);
+            Assert.Null(row["fallback"]);
+        }
+
+        // Phase 2: real rows fail until the breaker opens; a row the cache does not hold is then a 503 with Retry-After.
+        HttpResponseMessage? refused = null;
+        var statuses = new List<string>();
+        for (var i = 0; i < 12 && refused is null; i++)
+        {
+            var response = await PostAsync("api/v1/predict", PredictBody(WithCachedAnswers, "9"));
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+            {
+                refused = response;
+                break;
+            }
+
+            statuses.Add($"{(int)response.StatusCode}");
+            Assert.True(response.StatusCode == HttpStatusCode.InternalServerError, $"request {i}: expected 500 from the faulty version, got {(int)response.StatusCode}");
+            response.Dispose();
+        }
+
+        Assert.True(refused is not null, $"the breaker never opened; statuses {string.Join(",", statuses)}");
+        using (refused)
+        {
+            Assert.NotNull(refused.Headers.RetryAfter?.Delta);
+            Assert.False(refused.Headers.Contains("X-Fallback"));
+            var detail = (string?)JsonNode.Parse(await refused.Content.ReadAsStringAsync())!["detail"];
+            Assert.Contains($"'{WithCachedAnswers}/9' is failing: its circuit breaker is open, its result cache holds no answer for this request", detail, StringComparison.Ordinal);
+        }
+
+        // Phase 3: the cached row is answered from the cache while the breaker is open, marked in a header and the body.
+        using var served = await PostAsync("api/v1/predict", meansBody);
+        var body = JsonNode.Parse(await served.Content.ReadAsStringAsync())!;
+        Assert.True(served.StatusCode == HttpStatusCode.OK, $"the cached row with the breaker open: {(int)served.StatusCode} {body.ToJsonString()}");
+        Assert.Equal("cache", served.Headers.GetValues("X-Fallback").Single());
+        Assert.False(served.Headers.Contains("X-Fallback-Version"));
+        Assert.True((bool?)body["fallback"] == true, body.ToJsonString());
+        Assert.True((bool?)body["cached"] == true, body.ToJsonString());
+        Assert.Equal("9", (string?)body["model_version"]);
+    }
+
+    [Fact]
     public async Task ClientErrors_NeverOpenTheBreaker()
     {
         const string wrongShape = """{"inputs": [{"name": "features", "shape": [1, 3], "datatype": "FP32", "data": [1, 2, 3]}]}""";
@@ -174,6 +234,7 @@ public sealed class CircuitBreakerTests : IAsyncLifetime
     [InlineData("Resilience:BreakDuration", "00:00:00.100", "Resilience:BreakDuration")]
     [InlineData("Resilience:FailureRatio", "0", "Resilience:FailureRatio")]
     [InlineData("Resilience:MinimumThroughput", "1", "Resilience:MinimumThroughput")]
+    [InlineData("Resilience:Models:breast-cancer:FallbackToCachedAnswer", "sometimes", "Resilience:Models:breast-cancer:FallbackToCachedAnswer")]
     public async Task InvalidBreakerSettings_StopStartUpNamingTheKey(string key, string value, string expected)
     {
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => ApiServer.StartAsync(settings: new Dictionary<string, string> { [key] = value }));
@@ -183,6 +244,14 @@ public sealed class CircuitBreakerTests : IAsyncLifetime
 
     private static string PredictBody(string model, string version) =>
         $$"""{"model": "{{model}}", "version": "{{version}}", "features": {{ExperimentHttp.BreastCancerFeatures}}}""";
+
+    /// <summary>breast-cancer's training means, which its standardization turns into an all-zero row, written to parse back exactly.</summary>
+    private static string MeansRow()
+    {
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Models, "breast-cancer", "1", "config.json")))!;
+        return string.Join(", ", config["preprocessing"]!["standardize"]!["mean"]!.AsArray()
+            .Select(mean => mean!.GetValue<float>().ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+    }
 
     private static string V2Body(float value) =>
         $$"""{"inputs": [{"name": "features", "shape": [1, 30], "datatype": "FP32", "data": [{{string.Join(", ", Enumerable.Repeat(value.ToString(System.Globalization.CultureInfo.InvariantCulture), 30))}}]}]}""";
