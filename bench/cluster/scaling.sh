@@ -8,7 +8,7 @@
 # of requests each silo served (from the silos' own /metrics). Needs root for the cgroups, Debian's redis-server and
 # wrk, and a build first:
 #   dotnet build src/SiloHost -c Release && dotnet build src/Api -c Release
-# Usage: bench/cluster/scaling.sh [SECONDS] [CONNECTIONS]
+# Usage: [SILO_CPU=0.2] [SILOS="1 2 3"] bench/cluster/scaling.sh [SECONDS] [CONNECTIONS]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-15}
@@ -47,7 +47,7 @@ cap_cpu() {
 # Requests for breast-cancer the silo behind health URL $1 has served (its own scrape).
 served() { curl -fsS "$1/metrics" | awk '/^oi_inference_requests_total\{/ && /model="breast-cancer"/ { n += $NF } END { printf "%d", n }'; }
 
-for silos in 1 2 3; do
+for silos in ${SILOS:-1 2 3}; do
   run="$work/run$silos"; mkdir -p "$run"
   redis_port=$(free_port); cluster="scaling-$silos-$$"
   redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no >"$run/redis.log" 2>&1 & pids+=($!)
