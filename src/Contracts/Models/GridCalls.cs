@@ -81,9 +81,7 @@ public sealed class GridCalls
     public ValueTask<EmbedResult> EmbedAsync(string versionKey, EmbedRequest request, CancellationToken cancellationToken) =>
         _local is not null && _local.TryGetVersion(versionKey, out var version)
             ? version.EmbedAsync(request, cancellationToken)
-            : _replicas?.Pick(versionKey) is { } replica
-                ? ReplicaCallAsync(ct => _grains.GetGrain<IModelReplicaGrain>(replica).EmbedAsync(request, ct), cancellationToken)
-                : BoundedAsync(ct => _grains.GetGrain<IModelVersionGrain>(versionKey).EmbedAsync(request, ct), cancellationToken);
+            : EmbedRemoteAsync(versionKey, request, cancellationToken);
 
     // The grain calls live in methods of their own: a lambda capturing a parameter makes the compiler allocate its
     // closure on entry to the method that declares the parameter, so the local shortcut would pay for it too.
@@ -93,22 +91,28 @@ public sealed class GridCalls
             : ResolveNotingReplicasAsync(model, requestedVersion, userId, cancellationToken);
 
     private ValueTask<PredictResult> PredictRemoteAsync(string versionKey, PredictRequest request, CancellationToken cancellationToken) =>
-        _replicas?.Pick(versionKey) is { } replica
-            ? ReplicaCallAsync(ct => _grains.GetGrain<IModelReplicaGrain>(replica).PredictAsync(request with { Features = request.Features.ToArray() }, ct), cancellationToken)
-            : BoundedAsync(ct => _grains.GetGrain<IModelVersionGrain>(versionKey).PredictAsync(request with { Features = request.Features.ToArray() }, ct), cancellationToken);
-
-    private IAsyncEnumerable<GenerationEvent> GenerateRemoteAsync(string versionKey, GenerateRequest request, CancellationToken cancellationToken) =>
-        _replicas?.Pick(versionKey) is { } replica
-            ? RemoteGenerationStream.ReadAsync(ct => _grains.GetGrain<IModelReplicaGrain>(replica).GenerateAsync(request, ct), versionKey, _callTimeout, _replicas.RefreshSoon, cancellationToken)
-            : RemoteGenerationStream.ReadAsync(ct => _grains.GetGrain<IModelVersionGrain>(versionKey).GenerateAsync(request, ct), versionKey, _callTimeout, null, cancellationToken);
+        BoundedAsync(ct => Serving(versionKey).PredictAsync(request with { Features = request.Features.ToArray() }, ct), cancellationToken);
 
     private ValueTask<PredictResult?> GetCachedPredictionRemoteAsync(string versionKey, PredictRequest request, CancellationToken cancellationToken) =>
-        BoundedAsync(ct => _grains.GetGrain<IModelVersionGrain>(versionKey).GetCachedPredictionAsync(request with { Features = request.Features.ToArray() }, ct), cancellationToken);
+        BoundedAsync(ct => Serving(versionKey).GetCachedPredictionAsync(request with { Features = request.Features.ToArray() }, ct), cancellationToken);
 
     private ValueTask<InferenceResult> InferRemoteAsync(string versionKey, InferenceRequest request, CancellationToken cancellationToken) =>
+        BoundedAsync(ct => Serving(versionKey).InferAsync(request with { Inputs = [.. request.Inputs.Select(static t => t.ToOwned())] }, ct), cancellationToken);
+
+    private ValueTask<EmbedResult> EmbedRemoteAsync(string versionKey, EmbedRequest request, CancellationToken cancellationToken) =>
+        BoundedAsync(ct => Serving(versionKey).EmbedAsync(request, ct), cancellationToken);
+
+    private IAsyncEnumerable<GenerationEvent> GenerateRemoteAsync(string versionKey, GenerateRequest request, CancellationToken cancellationToken) =>
+        RemoteGenerationStream.ReadAsync(ct => Serving(versionKey).GenerateAsync(request, ct), versionKey, _callTimeout, _replicas is null ? null : _replicas.RefreshSoon, cancellationToken);
+
+    /// <summary>
+    /// Who serves a version's calls from here: on a pure cluster client one of its replicas (<see cref="ReplicaRouter"/>);
+    /// otherwise the version's owner, a stateless worker on the silo that receives the call.
+    /// </summary>
+    private IModelVersionServing Serving(string versionKey) =>
         _replicas?.Pick(versionKey) is { } replica
-            ? ReplicaCallAsync(ct => _grains.GetGrain<IModelReplicaGrain>(replica).InferAsync(request with { Inputs = [.. request.Inputs.Select(static t => t.ToOwned())] }, ct), cancellationToken)
-            : BoundedAsync(ct => _grains.GetGrain<IModelVersionGrain>(versionKey).InferAsync(request with { Inputs = [.. request.Inputs.Select(static t => t.ToOwned())] }, ct), cancellationToken);
+            ? _grains.GetGrain<IModelReplicaGrain>(replica)
+            : _grains.GetGrain<IModelVersionGrain>(versionKey);
 
     /// <summary>
     /// Failures of the cluster rather than the request: a silo that died or left mid-call, a gateway connection that
@@ -134,21 +138,10 @@ public sealed class GridCalls
         return route;
     }
 
-    /// <summary>A bounded call to a replica; a failure of the cluster has the silo list read again at once.</summary>
-    private async ValueTask<T> ReplicaCallAsync<T>(Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await BoundedAsync(call, cancellationToken);
-        }
-        catch (Exception ex) when (IsGridUnavailable(ex))
-        {
-            _replicas!.RefreshSoon();
-            throw;
-        }
-    }
-
-    /// <summary>Runs a grain call under <see cref="DefaultCallTimeout"/> (or the configured bound); its expiry is a <see cref="TimeoutException"/>.</summary>
+    /// <summary>
+    /// Runs a grain call under <see cref="DefaultCallTimeout"/> (or the configured bound); its expiry is a
+    /// <see cref="TimeoutException"/>. A failure of the cluster has a replica router read the silo list again at once.
+    /// </summary>
     private async ValueTask<T> BoundedAsync<T>(Func<CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken)
     {
         using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -159,7 +152,13 @@ public sealed class GridCalls
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
+            _replicas?.RefreshSoon();
             throw new TimeoutException($"The grid did not answer within {_callTimeout.TotalSeconds:0.#} s (a silo may have left the cluster); retry shortly.");
+        }
+        catch (Exception ex) when (_replicas is not null && IsGridUnavailable(ex))
+        {
+            _replicas.RefreshSoon();
+            throw;
         }
     }
 }

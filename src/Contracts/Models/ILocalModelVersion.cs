@@ -10,18 +10,18 @@ namespace OrleansInference.Contracts.Models;
 /// </summary>
 public interface ILocalModelVersion
 {
-    /// <summary>Same as <see cref="IModelVersionGrain.InferAsync"/>.</summary>
+    /// <summary>Same as <see cref="IModelVersionServing.InferAsync"/>.</summary>
     ValueTask<InferenceResult> InferAsync(InferenceRequest request, CancellationToken cancellationToken);
 
-    /// <summary>Same as <see cref="IModelVersionGrain.PredictAsync"/>.</summary>
+    /// <summary>Same as <see cref="IModelVersionServing.PredictAsync"/>.</summary>
     ValueTask<PredictResult> PredictAsync(PredictRequest request, CancellationToken cancellationToken);
 
-    /// <summary>Same as <see cref="IModelVersionGrain.GetCachedPredictionAsync"/>.</summary>
+    /// <summary>Same as <see cref="IModelVersionServing.GetCachedPredictionAsync"/>.</summary>
     ValueTask<PredictResult?> GetCachedPredictionAsync(PredictRequest request, CancellationToken cancellationToken);
 
-    /// <summary>Same as <see cref="IModelVersionGrain.GenerateAsync"/>.</summary>
+    /// <summary>Same as <see cref="IModelVersionServing.GenerateAsync"/>.</summary>
     IAsyncEnumerable<GenerationEvent> GenerateAsync(GenerateRequest request, CancellationToken cancellationToken);
 
-    /// <summary>Same as <see cref="IModelVersionGrain.EmbedAsync"/>.</summary>
+    /// <summary>Same as <see cref="IModelVersionServing.EmbedAsync"/>.</summary>
     ValueTask<EmbedResult> EmbedAsync(EmbedRequest request, CancellationToken cancellationToken);
 }

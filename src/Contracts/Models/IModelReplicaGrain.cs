@@ -8,34 +8,15 @@ namespace OrleansInference.Contracts.Models;
 /// <summary>
 /// One replica of a model version: the version's owner on one named silo, keyed <c>"{model}/{version}@{silo}"</c>
 /// (<see cref="ModelReplicas.ReplicaKey"/>). Its activation is placed on that silo (on another one if that silo left
-/// the cluster) and serves through the <see cref="IModelVersionGrain"/> of the silo it lives on, which loads the
+/// the cluster) and serves the version's calls (<see cref="IModelVersionServing"/>) through the
+/// <see cref="IModelVersionGrain"/> of the silo it lives on, which loads the
 /// version from the shared model repository. Cluster clients call replicas so that every silo in a version's replica
 /// set takes a share of its requests (an Orleans client would otherwise send every call for one version through one
 /// gateway, to one silo).
 /// </summary>
 [Alias("oi.ModelReplicaGrain")]
-public interface IModelReplicaGrain : IGrainWithStringKey
+public interface IModelReplicaGrain : IGrainWithStringKey, IModelVersionServing
 {
-    /// <summary>Runs the model on raw tensors on this replica's silo.</summary>
-    [AlwaysInterleave]
-    [Alias("InferAsync")]
-    ValueTask<InferenceResult> InferAsync(InferenceRequest request, CancellationToken cancellationToken);
-
-    /// <summary>Predicts on this replica's silo.</summary>
-    [AlwaysInterleave]
-    [Alias("PredictAsync")]
-    ValueTask<PredictResult> PredictAsync(PredictRequest request, CancellationToken cancellationToken);
-
-    /// <summary>Generates text on this replica's silo.</summary>
-    [AlwaysInterleave]
-    [Alias("GenerateAsync")]
-    IAsyncEnumerable<GenerationEvent> GenerateAsync(GenerateRequest request, CancellationToken cancellationToken);
-
-    /// <summary>Embeds texts on this replica's silo.</summary>
-    [AlwaysInterleave]
-    [Alias("EmbedAsync")]
-    ValueTask<EmbedResult> EmbedAsync(EmbedRequest request, CancellationToken cancellationToken);
-
     /// <summary>Loads, verifies and warms the version on this replica's silo.</summary>
     [AlwaysInterleave]
     [Alias("LoadAsync")]

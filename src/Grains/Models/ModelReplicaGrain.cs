@@ -45,6 +45,10 @@ public sealed class ModelReplicaGrain : Grain, IModelReplicaGrain
         TryGetLoaded(out var version) ? version.PredictAsync(request, cancellationToken) : Owner.PredictAsync(request, cancellationToken);
 
     /// <inheritdoc />
+    public ValueTask<PredictResult?> GetCachedPredictionAsync(PredictRequest request, CancellationToken cancellationToken) =>
+        TryGetLoaded(out var version) ? version.GetCachedPredictionAsync(request, cancellationToken) : Owner.GetCachedPredictionAsync(request, cancellationToken);
+
+    /// <inheritdoc />
     public IAsyncEnumerable<GenerationEvent> GenerateAsync(GenerateRequest request, CancellationToken cancellationToken) =>
         TryGetLoaded(out var version) ? version.GenerateAsync(request, cancellationToken) : Owner.GenerateAsync(request, cancellationToken);
 

@@ -13,7 +13,7 @@ namespace OrleansInference.Grains.Models;
 /// <summary>Inference: raw tensors (v2) and raw feature rows with pre- and postprocessing (predict).</summary>
 public sealed partial class ModelVersionGrain
 {
-    /// <inheritdoc cref="IModelVersionGrain.InferAsync"/>
+    /// <inheritdoc cref="IModelVersionServing.InferAsync"/>
     /// <remarks>
     /// As a grain call: the outputs are copied into arrays of their own and the pooled ones returned at once, since
     /// Orleans may hand the result on by reference or serialize it after this returns.

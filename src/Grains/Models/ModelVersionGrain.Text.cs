@@ -8,7 +8,7 @@ namespace OrleansInference.Grains.Models;
 /// <summary>Text: generation through the version's continuous batcher, embeddings through its dynamic batcher.</summary>
 public sealed partial class ModelVersionGrain
 {
-    /// <inheritdoc cref="IModelVersionGrain.GenerateAsync"/>
+    /// <inheritdoc cref="IModelVersionServing.GenerateAsync"/>
     /// <remarks>
     /// Never cached: every request samples afresh (with its seed when given). This is the grain call, which serves
     /// callers on other processes: while the request waits for a slot it says so every
